@@ -1,0 +1,70 @@
+"""The one reader of environment variables. Every setting the platform reads is declared here,
+with its default, so the README's configuration table and this file can be compared line by line.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# A `.env` file in the project root is read when present (never committed).
+_dotenv = BASE_DIR / ".env"
+if _dotenv.exists():
+    environ.Env.read_env(str(_dotenv))
+
+# name: (cast, default, description) — mirrored in the README's configuration table.
+VARIABLES: dict[str, tuple[type, object, str]] = {
+    "DJANGO_SETTINGS_MODULE": (str, "config.settings.local", "Settings module"),
+    "SECRET_KEY": (
+        str,
+        None,
+        "Signing key; local/test generate one under var/, production requires it",
+    ),
+    "DEBUG": (bool, False, "Django debug mode (local settings default to on)"),
+    "DATABASE_URL": (str, "", "PostgreSQL URL; empty starts an embedded PostgreSQL under var/"),
+    "DB_CONN_MAX_AGE": (int, 60, "Seconds a database connection is reused before it is recycled"),
+    "REDIS_URL": (
+        str,
+        "",
+        "Redis URL for cache and Celery; empty runs Celery eagerly with a DB cache",
+    ),
+    "OPENSEARCH_URL": (str, "", "OpenSearch URL; empty uses PostgreSQL search"),
+    "STRIPE_SECRET_KEY": (str, "", "Stripe secret key; empty runs billing offline"),
+    "STRIPE_WEBHOOK_SECRET": (str, "", "Stripe webhook signing secret"),
+    "PLATFORM_DOMAIN": (
+        str,
+        "localhost",
+        "Domain of the platform; portals live at <slug>.<domain>",
+    ),
+    "PLATFORM_SCHEME": (str, "http", "Scheme used in links to portals (https in production)"),
+    "PLATFORM_PORT": (str, "", "Port appended to portal links (e.g. 8000 in development)"),
+    "ALLOWED_HOSTS": (list, ["*"], "Host header allow-list; the Domain table is the real filter"),
+    "SIGNUP_RATE_LIMIT": (
+        str,
+        "10/hour",
+        "Signups allowed per client IP (n/second|minute|hour|day)",
+    ),
+    "TRIAL_DAYS": (int, 14, "Length of the free trial"),
+    "SPARE_SCHEMAS": (int, 3, "Pre-migrated spare schemas kept ready for instant signups"),
+    "TRUSTED_PROXY_COUNT": (int, 0, "Reverse proxies in front of the app (for the client IP)"),
+    "EMAIL_URL": (str, "consolemail://", "Email backend URL (smtp://user:pass@host:587 ...)"),
+    "DEFAULT_FROM_EMAIL": (str, "Portal <noreply@localhost>", "Sender of platform emails"),
+    "MEDIA_ROOT": (str, str(BASE_DIR / "var" / "media"), "Where uploaded files are stored"),
+    "STATIC_ROOT": (str, str(BASE_DIR / "var" / "static"), "Where collectstatic gathers files"),
+    "LOG_LEVEL": (str, "INFO", "Root log level"),
+}
+
+
+def get(name: str):
+    cast, default, _ = VARIABLES[name]
+    if default is None:
+        return env(name, default=None)
+    if cast is bool:
+        return env.bool(name, default=default)
+    if cast is int:
+        return env.int(name, default=default)
+    if cast is list:
+        return env.list(name, default=default)
+    return env.str(name, default=default)

@@ -1,0 +1,132 @@
+"""Platform-level records, all in the public schema: tenants, their domains, the spare-schema
+pool, sign-in hand-offs and the operator audit log. Nothing in a tenant schema points here."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class TenantStatus(models.TextChoices):
+    TRIALING = "trialing", _("Trialing")
+    ACTIVE = "active", _("Active")
+    PAST_DUE = "past_due", _("Past due")
+    SUSPENDED = "suspended", _("Suspended")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SchemaKind(models.TextChoices):
+    """What a schema row is for. Spares and the template are tenants-in-waiting: being Tenant
+    rows, `migrate_schemas` keeps them on the latest migrations along with every real tenant."""
+
+    PLATFORM = "platform", _("Platform (public schema)")
+    TENANT = "tenant", _("Tenant")
+    SPARE = "spare", _("Spare (pre-migrated, unclaimed)")
+    TEMPLATE = "template", _("Template (cloned for new tenants)")
+
+
+class TenantQuerySet(models.QuerySet):
+    def real(self) -> TenantQuerySet:
+        return self.filter(kind=SchemaKind.TENANT)
+
+    def spares(self) -> TenantQuerySet:
+        return self.filter(kind=SchemaKind.SPARE)
+
+
+class Tenant(TenantMixin):
+    """A company using the platform: one PostgreSQL schema holding its portal, users and content.
+
+    Shown to platform operators in the console; its slug names the portal's subdomain.
+    """
+
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=63, unique=True, null=True, blank=True)
+    kind = models.CharField(max_length=10, choices=SchemaKind.choices, default=SchemaKind.TENANT)
+    status = models.CharField(
+        _("status"), max_length=12, choices=TenantStatus.choices, default=TenantStatus.TRIALING
+    )
+    plan = models.CharField(_("plan"), max_length=32, default="trial")
+    trial_ends_at = models.DateTimeField(_("trial ends at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # A deleted tenant keeps its slug reserved until its data is gone (see services.tenant_delete).
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    auto_create_schema = (
+        False  # provisioning decides how a schema comes to be (pool, clone, migrate)
+    )
+    auto_drop_schema = False
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["kind", "status"])]
+
+    def __str__(self) -> str:
+        return self.name or self.schema_name
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == TenantStatus.SUSPENDED
+
+    @property
+    def primary_domain(self) -> str | None:
+        domain = self.get_primary_domain()
+        return domain.domain if domain else None
+
+    def portal_url(self, path: str = "/") -> str:
+        port = f":{settings.PLATFORM_PORT}" if settings.PLATFORM_PORT else ""
+        return f"{settings.PLATFORM_SCHEME}://{self.primary_domain}{port}{path}"
+
+
+class Domain(DomainMixin):
+    """A host name that serves a tenant's portal: its `<slug>.<platform domain>` subdomain, and
+    later custom domains. Exactly one is primary (links and redirects use it)."""
+
+    is_custom = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant"],
+                condition=models.Q(is_primary=True),
+                name="one_primary_domain_per_tenant",
+            )
+        ]
+
+
+class Handoff(models.Model):
+    """A single-use sign-in ticket from the platform host to a tenant host.
+
+    Sessions are per host, so after signup the browser carries a signed token to the portal,
+    which trades it (once, within a minute) for a session there.
+    """
+
+    nonce = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    user_id = models.BigIntegerField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class AuditLog(models.Model):
+    """Every operator action on a tenant (and every signup), for the operator console."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.CharField(max_length=254, help_text=_("Operator email, or 'system'/'signup'"))
+    action = models.CharField(max_length=64)
+    tenant = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.SET_NULL)
+    tenant_label = models.CharField(max_length=100, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.tenant_label}"

@@ -1,0 +1,70 @@
+"""Platform tasks. They run in the public schema and say so in their headers."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from celery import shared_task
+from django.conf import settings
+from django.db import connection
+from django_tenants.utils import schema_context
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="tenants.tasks.refill_spare_schemas")
+def refill_spare_schemas(target: int | None = None) -> dict:
+    from tenants.provisioning import refill_pool
+
+    return refill_pool(target)
+
+
+def queue_refill() -> None:
+    """Top up the spare pool after a signup took one, off the request path.
+
+    With a broker the worker does it; with eager Celery (no REDIS_URL) a background thread does,
+    so the request that triggered it never waits for migrations.
+    """
+    if settings.SPARE_SCHEMAS <= 0:
+        return
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+
+        def run():
+            try:
+                with schema_context("public"):
+                    refill_spare_schemas.apply(headers={"_schema_name": "public"})
+            finally:
+                connection.close()
+
+        threading.Thread(target=run, name="refill-spares", daemon=True).start()
+    else:
+        refill_spare_schemas.apply_async(headers={"_schema_name": "public"})
+
+
+@shared_task(name="tenants.tasks.fan_out_module_schedules")
+def fan_out_module_schedules() -> int:
+    """Send each module's scheduled tasks to every live tenant that has the module on."""
+    from modules import registry
+    from tenants.models import Tenant, TenantStatus
+
+    sent = 0
+    tenants = Tenant.objects.real().filter(
+        deleted_at__isnull=True,
+        status__in=[TenantStatus.TRIALING, TenantStatus.ACTIVE, TenantStatus.PAST_DUE],
+    )
+    specs = [spec for spec in registry.all_modules() if spec.scheduled_tasks]
+    if not specs:
+        return 0
+    from config.celery import app
+
+    for tenant in tenants.iterator():
+        with schema_context(tenant.schema_name):
+            enabled = registry.enabled_keys()
+            for spec in specs:
+                if spec.key not in enabled:
+                    continue
+                for scheduled in spec.scheduled_tasks:
+                    app.send_task(scheduled.name, headers={"_schema_name": tenant.schema_name})
+                    sent += 1
+    return sent
