@@ -5,7 +5,8 @@ one `ModuleSpec` and calls `register(spec)` from its AppConfig.ready(). Platform
 tenants) asks the registry what exists and whether it is switched on for the current tenant; it
 never imports a module directly.
 
-Switching a module off for a tenant is data (`ModuleSettings.switches` in the tenant's schema), checked at run time: its URLs and API routes answer 404, its admin menu items are hidden,
+Switching a module off for a tenant is data (`ModuleSettings.switches` in the tenant's
+schema), checked at run time: its URLs and API routes answer 404, its admin menu items are hidden,
 its page types cannot be created or served, its content leaves search, and its scheduled tasks are
 not fanned out to that tenant.
 """

@@ -113,6 +113,9 @@ class Handoff(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"hand-off {self.nonce} ({'used' if self.used_at else 'unused'})"
+
 
 class AuditLog(models.Model):
     """Every operator action on a tenant (and every signup), for the operator console."""

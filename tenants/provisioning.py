@@ -145,15 +145,15 @@ def provision_tenant(
     """
     domain = f"{slug}.{settings.PLATFORM_DOMAIN}"
     now = timezone.now()
-    fields = dict(
-        name=name,
-        slug=slug,
-        kind=SchemaKind.TENANT,
-        status=TenantStatus.TRIALING,
-        plan=plan,
-        trial_ends_at=now + timezone.timedelta(days=trial_days),
-        created_at=now,
-    )
+    fields = {
+        "name": name,
+        "slug": slug,
+        "kind": SchemaKind.TENANT,
+        "status": TenantStatus.TRIALING,
+        "plan": plan,
+        "trial_ends_at": now + timezone.timedelta(days=trial_days),
+        "created_at": now,
+    }
 
     if Path.POOL in paths:
         with transaction.atomic():

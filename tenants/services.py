@@ -271,3 +271,19 @@ def tenant_purge(*, tenant: Tenant, actor: str) -> None:
     drop_schema(tenant.schema_name)
     audit(actor=actor, action="tenant.purge", tenant=None, slug=label, schema=tenant.schema_name)
     tenant.delete()
+
+
+def platform_ensure() -> Tenant:
+    """The public schema's own Tenant row and the platform domain, so the platform host
+    (signup, operator console, platform API) resolves. Idempotent."""
+    from tenants.models import Domain
+
+    platform, _created = Tenant.objects.get_or_create(
+        schema_name="public",
+        defaults={"kind": SchemaKind.PLATFORM, "name": "Platform", "status": TenantStatus.ACTIVE},
+    )
+    domain = settings.PLATFORM_DOMAIN
+    if not Domain.objects.filter(domain=domain).exists():
+        Domain.objects.filter(tenant=platform, is_primary=True).update(is_primary=False)
+        Domain.objects.create(tenant=platform, domain=domain, is_primary=True)
+    return platform

@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 # Names that would shadow platform hosts or confuse customers. Checked case-insensitively.
 RESERVED_SLUGS = frozenset(
-    ["www", "www1", "www2", "api", "apis", "admin", "administrator", "root", "static", "media", "assets", "cdn", "public", "mail", "email", "smtp", "imap", "pop", "pop3", "mx", "ns", "ns1", "ns2", "dns", "ftp", "sftp", "ssh", "git", "status", "help", "support", "docs", "doc", "blog", "app", "apps", "dashboard", "console", "operator", "operators", "billing", "pay", "payment", "payments", "checkout", "signup", "sign-up", "signin", "login", "logout", "auth", "oauth", "sso", "account", "accounts", "portal", "portals", "platform", "demo", "test", "staging", "dev", "prod", "production", "internal", "localhost", "webmail", "autodiscover", "autoconfig", "postmaster", "hostmaster", "abuse", "security", "noc", "info", "sales", "marketing", "careers", "jobs", "legal", "privacy", "terms", "about", "news", "search"]
+    """
+    www www1 www2 api apis admin administrator root static media assets cdn public mail
+    email smtp imap pop pop3 mx ns ns1 ns2 dns ftp sftp ssh git status help support docs doc
+    blog app apps dashboard console operator operators billing pay payment payments checkout
+    signup sign-up signin login logout auth oauth sso account accounts portal portals
+    platform demo test staging dev prod production internal localhost webmail autodiscover
+    autoconfig postmaster hostmaster abuse security noc info sales marketing careers jobs
+    legal privacy terms about news search
+    """.split()  # noqa: SIM905 (a word list reads better than a list literal)
 )
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")

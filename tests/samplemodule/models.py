@@ -16,9 +16,15 @@ class SamplePage(ModulePageMixin, Page):
 class Note(models.Model):
     text = models.CharField(max_length=200)
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class TaskRun(models.Model):
     """Written by the sample module's task, to prove it ran in the tenant's own schema."""
 
     at = models.DateTimeField(auto_now_add=True)
     label = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.label
