@@ -43,7 +43,7 @@ class PortalSerializer(serializers.Serializer):
 
 class SignupSerializer(serializers.Serializer):
     company_name = serializers.CharField(max_length=100)
-    subdomain = serializers.CharField(max_length=63)
+    subdomain = serializers.CharField(max_length=255)  # the DNS rules are checked by the service
     admin_name = serializers.CharField(max_length=150)
     admin_email = serializers.EmailField(max_length=150)
     admin_password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=256)

@@ -4,13 +4,14 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms.blocks import HomePageStreamBlock
+from cms.blocks import CallToActionBlock, HomePageStreamBlock
 from cms.forms import ModuleSettingsForm
 from themes.registry import DEFAULT_THEME, theme_choices
 
@@ -40,6 +41,28 @@ class HomePage(Page):
 
         context["enabled_modules"] = registry.enabled_keys(request)
         return context
+
+
+class ContentPage(Page):
+    """A plain portal page (about us, contact, getting started): free text blocks under the
+    home page, for content that belongs to no module."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=500)
+    body = StreamField(
+        [
+            ("rich_text", blocks.RichTextBlock(label=_("Rich text"), icon="doc-full")),
+            ("call_to_action", CallToActionBlock()),
+        ],
+        blank=True,
+        verbose_name=_("Body"),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["cms.HomePage", "cms.ContentPage"]
+
+    class Meta:
+        verbose_name = _("Content page")
 
 
 FONT_CHOICES = [

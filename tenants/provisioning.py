@@ -110,13 +110,19 @@ def _personalise(tenant: Tenant, *, admin: dict, domain: str) -> int:
 
 
 def _claim_spare() -> Tenant | None:
-    """Lock one current spare for this transaction, skipping spares other signups hold."""
-    for spare in (
-        Tenant.objects.spares().select_for_update(skip_locked=True).order_by("created_at")[:5]
-    ):
-        if schema_is_current(spare.schema_name):
+    """Lock one up-to-date spare for this transaction, skipping spares other signups hold.
+
+    Staleness is checked before locking, so a stale spare is never held by a signup (the
+    refill task must be able to migrate it meanwhile).
+    """
+    candidates = Tenant.objects.spares().order_by("created_at").values_list("pk", "schema_name")
+    for pk, schema_name in candidates[:20]:
+        if not schema_is_current(schema_name):
+            log.warning("Spare schema %s is behind the migrations; skipping it", schema_name)
+            continue
+        spare = Tenant.objects.spares().select_for_update(skip_locked=True).filter(pk=pk).first()
+        if spare is not None:
             return spare
-        log.warning("Spare schema %s is behind the migrations; skipping it", spare.schema_name)
     return None
 
 

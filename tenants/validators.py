@@ -12,7 +12,7 @@ RESERVED_SLUGS = frozenset(
     email smtp imap pop pop3 mx ns ns1 ns2 dns ftp sftp ssh git status help support docs doc
     blog app apps dashboard console operator operators billing pay payment payments checkout
     signup sign-up signin login logout auth oauth sso account accounts portal portals
-    platform demo test staging dev prod production internal localhost webmail autodiscover
+    platform test staging dev prod production internal localhost webmail autodiscover
     autoconfig postmaster hostmaster abuse security noc info sales marketing careers jobs
     legal privacy terms about news search
     """.split()  # noqa: SIM905 (a word list reads better than a list literal)

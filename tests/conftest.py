@@ -71,6 +71,30 @@ def tenant_b(db):
     return Tenant.objects.get(slug="beta")
 
 
+def run_committed(fn, *args):
+    """Run fn in a thread with its own autocommit connection, so what it writes is committed
+    (visible to other connections, e.g. concurrent signups, a live server or a Celery worker)
+    and DDL such as migrations runs as it does in production. The caller cleans up."""
+    import threading
+
+    box = {}
+
+    def run():
+        try:
+            box["value"] = fn(*args)
+        except BaseException as exc:
+            box["error"] = exc
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
 def host_of(tenant) -> str:
     return tenant.primary_domain
 

@@ -7,3 +7,5 @@ TENANT_APPS = [*TENANT_APPS, "tests.samplemodule"]
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.samplemodule"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SPARE_SCHEMAS = 0
+# Tests that check throttling set a low rate themselves, from a client address of their own.
+SIGNUP_RATE_LIMIT = "10000/hour"
