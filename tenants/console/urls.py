@@ -1,7 +1,15 @@
+"""The operator console, mounted at /operator/ on the platform host (namespace "console")."""
+
 from django.urls import path
 
 from tenants.console import views
 
 urlpatterns = [
     path("", views.tenant_list, name="tenants"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("tenants/<int:tenant_id>/", views.tenant_detail, name="tenant"),
+    path("tenants/<int:tenant_id>/suspend/", views.tenant_suspend, name="tenant-suspend"),
+    path("tenants/<int:tenant_id>/resume/", views.tenant_resume, name="tenant-resume"),
+    path("audit/", views.audit_list, name="audit"),
 ]

@@ -1,5 +1,250 @@
-from django.http import HttpResponse
+"""The operator console on the platform host: tenants, their status, the audit log.
+
+Operators are users of the public schema (see tenants.selectors.user_is_operator). Views here
+parse input, call tenants.selectors / tenants.services, and render; nothing else.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from billing.plans import plan_label
+from tenants import selectors, services
+from tenants.console.forms import (
+    AuditFilterForm,
+    OperatorLoginForm,
+    SuspendForm,
+    TenantFilterForm,
+)
+from tenants.models import TenantStatus
+from tenants.ratelimit import client_ip
+
+PAGE_SIZE = 25
+SIGNUP_CHART_DAYS = 30
 
 
+def operator_required(view):
+    """Anonymous visitors go to the console sign-in; signed-in non-operators get a 403."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("console:login"))
+        if not selectors.user_is_operator(user=request.user):
+            return render(request, "console/403.html", {"console_nav": False}, status=403)
+        return view(request, *args, **kwargs)
+
+    return never_cache(wrapped)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "console/login.html"
+    form_class = OperatorLoginForm
+    redirect_authenticated_user = False
+    extra_context = {"console_nav": False}
+
+    def get_default_redirect_url(self):
+        return reverse("console:tenants")
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.locked_out:
+            response.status_code = 429
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    template_name = "console/logged_out.html"
+
+    def get_default_redirect_url(self):
+        return reverse("console:login")
+
+
+def _portal_link(host: str | None) -> str:
+    if not host:
+        return ""
+    port = f":{settings.PLATFORM_PORT}" if settings.PLATFORM_PORT else ""
+    return f"{settings.PLATFORM_SCHEME}://{host}{port}/"
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: int
+    y: int
+    height: int
+    day: object
+    count: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    bar_width: int
+    baseline: int
+    bars: list[Bar]
+    peak: int
+    total: int
+
+
+def _signup_chart(points: list[selectors.DayCount]) -> Chart:
+    """Geometry for the signups bar chart, in SVG user units (the SVG scales to its box)."""
+    height, bar_width, gap, top = 60, 8, 2, 4
+    peak = max((p.count for p in points), default=0)
+    bars = []
+    for i, point in enumerate(points):
+        bar_height = round((height - top) * point.count / peak) if peak else 0
+        if point.count and bar_height < 2:
+            bar_height = 2  # a single signup stays visible next to a busy day
+        bars.append(
+            Bar(
+                x=i * (bar_width + gap),
+                y=height - bar_height,
+                height=bar_height,
+                day=point.day,
+                count=point.count,
+            )
+        )
+    return Chart(
+        width=len(points) * (bar_width + gap) - gap,
+        height=height,
+        bar_width=bar_width,
+        baseline=height,
+        bars=bars,
+        peak=peak,
+        total=sum(p.count for p in points),
+    )
+
+
+@require_GET
+@operator_required
 def tenant_list(request):
-    return HttpResponse("operator console")
+    form = TenantFilterForm(request.GET or None, plans=selectors.tenant_plans())
+    filters = form.filters()
+    ordering = selectors.tenant_ordering(request.GET.get("ordering"))
+    tenants = selectors.tenant_list(**filters, ordering=ordering)
+    page = Paginator(tenants, PAGE_SIZE).get_page(request.GET.get("page"))
+    for tenant in page.object_list:
+        tenant.portal_link = _portal_link(tenant.primary_host)
+        tenant.plan_label = plan_label(tenant.plan)
+    counts = selectors.tenant_status_counts()
+    status_counts = [
+        {"value": value, "label": label, "count": counts[value]}
+        for value, label in TenantStatus.choices
+    ]
+    columns = [
+        ("name", _("Name")),
+        ("slug", _("Portal")),
+        ("status", _("Status")),
+        ("plan", _("Plan")),
+        ("trial_ends_at", _("Trial ends")),
+        ("created_at", _("Created")),
+    ]
+    sort_links = []
+    for key, label in columns:
+        direction = ""
+        if ordering == key:
+            direction = "ascending"
+        elif ordering == f"-{key}":
+            direction = "descending"
+        # First click sorts names A→Z and dates newest first; a second click reverses.
+        default_desc = key in ("created_at", "trial_ends_at")
+        if direction:
+            next_ordering = key if direction == "descending" else f"-{key}"
+        else:
+            next_ordering = f"-{key}" if default_desc else key
+        sort_links.append(
+            {"key": key, "label": label, "direction": direction, "ordering": next_ordering}
+        )
+    return render(
+        request,
+        "console/tenant_list.html",
+        {
+            "form": form,
+            "page": page,
+            "ordering": ordering,
+            "sort_links": sort_links,
+            "status_counts": status_counts,
+            "total_tenants": sum(counts.values()),
+            "chart": _signup_chart(selectors.signups_per_day(days=SIGNUP_CHART_DAYS)),
+            "platform": selectors.platform_status(),
+            "filtered": any(filters.values()),
+        },
+    )
+
+
+def _detail_context(tenant, *, suspend_form=None):
+    return {
+        "tenant": tenant,
+        "plan": plan_label(tenant.plan),
+        "portal_link": _portal_link(tenant.primary_host),
+        "domains": sorted(tenant.domains.all(), key=lambda d: (not d.is_primary, d.domain)),
+        "entries": selectors.audit_list(tenant_id=tenant.pk)[:20],
+        "suspend_form": suspend_form or SuspendForm(tenant=tenant),
+        "can_suspend": tenant.deleted_at is None
+        and tenant.status not in (TenantStatus.SUSPENDED, TenantStatus.CANCELLED),
+        "can_resume": tenant.deleted_at is None and tenant.status == TenantStatus.SUSPENDED,
+    }
+
+
+@require_GET
+@operator_required
+def tenant_detail(request, tenant_id: int):
+    tenant = selectors.tenant_get(tenant_id=tenant_id)
+    return render(request, "console/tenant_detail.html", _detail_context(tenant))
+
+
+@require_POST
+@operator_required
+def tenant_suspend(request, tenant_id: int):
+    tenant = selectors.tenant_get(tenant_id=tenant_id)
+    form = SuspendForm(request.POST, tenant=tenant)
+    if not form.is_valid():
+        context = _detail_context(tenant, suspend_form=form)
+        return render(request, "console/tenant_detail.html", context, status=400)
+    services.tenant_suspend(
+        tenant=tenant,
+        actor=request.user.email or request.user.get_username(),
+        ip=client_ip(request),
+        reason=form.cleaned_data["reason"],
+    )
+    messages.success(request, _("%(name)s is suspended.") % {"name": tenant})
+    return redirect("console:tenant", tenant_id=tenant.pk)
+
+
+@require_POST
+@operator_required
+def tenant_resume(request, tenant_id: int):
+    tenant = selectors.tenant_get(tenant_id=tenant_id)
+    if tenant.deleted_at is None and tenant.status == TenantStatus.SUSPENDED:
+        services.tenant_resume(
+            tenant=tenant,
+            actor=request.user.email or request.user.get_username(),
+            ip=client_ip(request),
+        )
+        messages.success(request, _("%(name)s is back online.") % {"name": tenant})
+    else:
+        messages.error(request, _("%(name)s is not suspended.") % {"name": tenant})
+    return redirect("console:tenant", tenant_id=tenant.pk)
+
+
+@require_GET
+@operator_required
+def audit_list(request):
+    form = AuditFilterForm(request.GET or None, actions=selectors.audit_actions())
+    filters = form.filters()
+    entries = selectors.audit_list(action=filters["action"], tenant=filters["tenant"])
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "console/audit_list.html", {"form": form, "page": page})
