@@ -156,8 +156,10 @@ def test_tenant_tables_hold_no_foreign_keys_into_public(tenant_a):
             """
             SELECT con.conname, src.nspname, dst.nspname
             FROM pg_constraint con
-            JOIN pg_class s ON s.oid = con.conrelid JOIN pg_namespace src ON src.oid = s.relnamespace
-            JOIN pg_class d ON d.oid = con.confrelid JOIN pg_namespace dst ON dst.oid = d.relnamespace
+            JOIN pg_class s ON s.oid = con.conrelid
+            JOIN pg_namespace src ON src.oid = s.relnamespace
+            JOIN pg_class d ON d.oid = con.confrelid
+            JOIN pg_namespace dst ON dst.oid = d.relnamespace
             WHERE con.contype = 'f' AND src.nspname = %s AND dst.nspname <> src.nspname
             """,
             [tenant_a.schema_name],
