@@ -42,29 +42,35 @@ def queue_refill() -> None:
         refill_spare_schemas.apply_async(headers={"_schema_name": "public"})
 
 
-@shared_task(name="tenants.tasks.fan_out_module_schedules")
-def fan_out_module_schedules() -> int:
-    """Send each module's scheduled tasks to every live tenant that has the module on."""
+def module_schedule_targets() -> list[tuple[str, str]]:
+    """(schema, task name) for every scheduled task of every module that each live tenant has
+    switched on."""
     from modules import registry
     from tenants.models import Tenant, TenantStatus
 
-    sent = 0
-    tenants = Tenant.objects.real().filter(
+    specs = [spec for spec in registry.all_modules() if spec.scheduled_tasks]
+    if not specs:
+        return []
+    live = Tenant.objects.real().filter(
         deleted_at__isnull=True,
         status__in=[TenantStatus.TRIALING, TenantStatus.ACTIVE, TenantStatus.PAST_DUE],
     )
-    specs = [spec for spec in registry.all_modules() if spec.scheduled_tasks]
-    if not specs:
-        return 0
+    targets = []
+    for schema_name in live.values_list("schema_name", flat=True).iterator():
+        with schema_context(schema_name):
+            enabled = registry.enabled_keys()
+        for spec in specs:
+            if spec.key in enabled:
+                targets.extend((schema_name, task.name) for task in spec.scheduled_tasks)
+    return targets
+
+
+@shared_task(name="tenants.tasks.fan_out_module_schedules")
+def fan_out_module_schedules() -> int:
+    """Send each module's scheduled tasks to every live tenant that has the module on."""
     from config.celery import app
 
-    for tenant in tenants.iterator():
-        with schema_context(tenant.schema_name):
-            enabled = registry.enabled_keys()
-            for spec in specs:
-                if spec.key not in enabled:
-                    continue
-                for scheduled in spec.scheduled_tasks:
-                    app.send_task(scheduled.name, headers={"_schema_name": tenant.schema_name})
-                    sent += 1
-    return sent
+    targets = module_schedule_targets()
+    for schema_name, task_name in targets:
+        app.send_task(task_name, headers={"_schema_name": schema_name})
+    return len(targets)
