@@ -18,7 +18,7 @@ for spec in registry.all_modules():
 
 urlpatterns = [
     path("portal/", views.PortalView.as_view(), name="portal"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SpectacularAPIView.as_view(urlconf="api.openapi_tenant"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
 ]

@@ -7,6 +7,6 @@ from api import views
 
 urlpatterns = [
     path("signup/", views.SignupView.as_view(), name="signup"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SpectacularAPIView.as_view(urlconf="api.openapi_platform"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
