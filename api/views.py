@@ -10,7 +10,7 @@ from wagtail.models import Site
 
 from api import services
 from api.models import ApiKey
-from api.permissions import IsTenantAdmin
+from api.permissions import CanManageApiKeys
 from api.serializers import (
     ApiKeyCreatedSerializer,
     ApiKeySerializer,
@@ -62,7 +62,7 @@ class ApiKeyViewSet(
     POST .../revoke/."""
 
     serializer_class = ApiKeySerializer
-    permission_classes = [IsTenantAdmin]
+    permission_classes = [CanManageApiKeys]
     queryset = ApiKey.objects.select_related("user")
 
     @extend_schema(request=ApiKeySerializer, responses={201: ApiKeyCreatedSerializer})
