@@ -27,7 +27,7 @@ class CanManageApiKeys(IsTenantAdmin):
         if not super().has_permission(request, view):
             return False
         user = request.user
-        needed = ACTION_PERMS.get(getattr(view, "action", ""), None)
+        needed = ACTION_PERMS.get(getattr(view, "action", ""))
         if needed is not None:
             return user.has_perms(needed)
         return user.has_perm("api.add_apikey") or user.has_perm("api.delete_apikey")

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Model
 from django.utils.functional import Promise
 
 
@@ -106,7 +107,7 @@ def is_enabled(key: str, request=None) -> bool:
     return key in enabled_keys(request)
 
 
-def module_for_page_type(model: type) -> ModuleSpec | None:
+def module_for_page_type(model: type[Model]) -> ModuleSpec | None:
     label = f"{model._meta.app_label}.{model.__name__}".lower()
     for spec in _registry.values():
         if label in {p.lower() for p in spec.page_types}:

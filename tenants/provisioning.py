@@ -20,6 +20,7 @@ import functools
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
@@ -30,6 +31,7 @@ from django.utils import timezone
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists
 
+from tenants.db import use_public_schema
 from tenants.models import Domain, SchemaKind, Tenant, TenantStatus
 
 log = logging.getLogger(__name__)
@@ -88,7 +90,7 @@ def migrate_schema(schema_name: str) -> None:
     call_command(
         "migrate_schemas", tenant=True, schema_name=schema_name, interactive=False, verbosity=0
     )
-    connection.set_schema_to_public()
+    use_public_schema()
 
 
 def furnish_schema(schema_name: str) -> None:
@@ -157,7 +159,7 @@ def provision_tenant(
         "kind": SchemaKind.TENANT,
         "status": TenantStatus.TRIALING,
         "plan": plan,
-        "trial_ends_at": now + timezone.timedelta(days=trial_days),
+        "trial_ends_at": now + timedelta(days=trial_days),
         "created_at": now,
     }
 
@@ -198,7 +200,7 @@ def provision_tenant(
 
 
 def drop_schema(schema_name: str) -> None:
-    connection.set_schema_to_public()
+    use_public_schema()
     with connection.cursor() as cursor:
         cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
 
@@ -239,7 +241,7 @@ def refill_pool(target: int | None = None, *, progress=None) -> dict:
     `progress(done, total, message)` is called as work proceeds.
     """
     target = settings.SPARE_SCHEMAS if target is None else target
-    connection.set_schema_to_public()
+    use_public_schema()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [REFILL_LOCK])
         (locked,) = cursor.fetchone()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -11,10 +13,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tenants.db import use_public_schema
 from tenants.models import AuditLog, Handoff, SchemaKind, Tenant, TenantStatus
 from tenants.provisioning import Path, provision_tenant
 from tenants.validators import validate_slug
@@ -143,7 +146,7 @@ def tenant_signup(
         "last_name": last[:150],
         "password": password_hash or make_password(admin_password),
     }
-    connection.set_schema_to_public()
+    use_public_schema()
     try:
         provisioned, user_id = provision_tenant(
             name=company_name.strip(),
@@ -183,7 +186,7 @@ def handoff_create(*, tenant: Tenant, user_id: int) -> str:
     handoff = Handoff.objects.create(
         tenant=tenant,
         user_id=user_id,
-        expires_at=timezone.now() + timezone.timedelta(seconds=HANDOFF_SECONDS),
+        expires_at=timezone.now() + timedelta(seconds=HANDOFF_SECONDS),
     )
     token = signing.dumps({"n": str(handoff.nonce), "t": tenant.pk}, salt=HANDOFF_SALT)
     return tenant.portal_url(f"/_handoff/{token}/")
@@ -198,13 +201,15 @@ def handoff_redeem(*, tenant: Tenant, token: str) -> int | None:
         return None
     if not isinstance(data, dict) or data.get("t") != tenant.pk:
         return None
+    try:
+        nonce = uuid.UUID(str(data.get("n")))
+    except ValueError:
+        return None
     now = timezone.now()
     with transaction.atomic():
         handoff = (
             Handoff.objects.select_for_update()
-            .filter(
-                nonce=data.get("n"), tenant_id=tenant.pk, used_at__isnull=True, expires_at__gt=now
-            )
+            .filter(nonce=nonce, tenant_id=tenant.pk, used_at__isnull=True, expires_at__gt=now)
             .first()
         )
         if handoff is None:

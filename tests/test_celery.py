@@ -7,7 +7,6 @@ database; it is skipped, and says so, when REDIS_URL is unset.
 import os
 import subprocess
 import sys
-
 import uuid
 
 import pytest
@@ -55,14 +54,31 @@ def test_real_worker_runs_each_task_in_its_own_schema(tenant_a, tenant_b):
         env["DATABASE_URL"] = f"postgres://{db['USER']}@/{db['NAME']}?host={db['HOST']}"
     queue = f"test-{uuid.uuid4().hex[:8]}"
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "-c", "1",
-         "--pool", "solo", "--without-heartbeat", "--without-gossip", "--without-mingle",
-         "-l", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            queue,
+            "-c",
+            "1",
+            "--pool",
+            "solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+        ],
         env=env,
         cwd=str(settings.BASE_DIR),
     )
     label = f"worker-{uuid.uuid4().hex[:6]}"
     try:
+
         def send(tenant):
             with tenant_context(tenant):
                 return tasks.record.apply_async(args=[label], queue=queue).get(timeout=60)
@@ -98,4 +114,3 @@ def test_real_worker_runs_each_task_in_its_own_schema(tenant_a, tenant_b):
                     TaskRun.objects.filter(label=label).delete()
 
         run_committed(cleanup)
-

@@ -136,3 +136,24 @@ def test_throttling_answers_429_problem(client_a, settings):
         }
         api_settings.reload()
         SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+
+
+def test_api_keys_need_the_same_permissions_as_the_admin_screen(tenant_a):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    from tests.conftest import login_on
+
+    with tenant_context(tenant_a):
+        editor = get_user_model().objects.create_user("ed@alpha.example", "ed@alpha.example")
+        editor.groups.add(Group.objects.get(name="Editors"))  # Wagtail's default editors
+    client = login_on(TenantClient(tenant_a.primary_domain), tenant_a, editor)
+    assert_problem(client.get("/api/v1/api-keys/"), 403)
+    assert_problem(
+        client.post("/api/v1/api-keys/", {"name": "x"}, content_type="application/json"), 403
+    )
+    with tenant_context(tenant_a):
+        editor.user_permissions.add(Permission.objects.get(codename="add_apikey"))
+    created = client.post("/api/v1/api-keys/", {"name": "x"}, content_type="application/json")
+    assert created.status_code == 201
+    assert_problem(client.post(f"/api/v1/api-keys/{created.json()['id']}/revoke/"), 403)
