@@ -44,6 +44,7 @@ lint: install
 	$(RUN) ruff check .
 	$(RUN) mypy tenants/services.py tenants/selectors.py tenants/provisioning.py api/services.py modules/registry.py
 	$(RUN) lint-imports
+	$(RUN) python bin/compilemessages.py --check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM \
 	  $(MANAGE) check --deploy --fail-level WARNING

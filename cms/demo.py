@@ -53,14 +53,34 @@ def seed_sample_content() -> HomePage:
         created.append(page)
     body = default_body()
     body.insert(
-        2,
+        1,
+        {
+            "type": "module_tiles",
+            "value": {
+                "heading": "Start here",
+                "tiles": [
+                    {
+                        "module": "",
+                        "title": page.title,
+                        "description": page.intro,
+                        "icon": icon,
+                        "page": page.pk,
+                        "url": "",
+                    }
+                    for page, icon in zip(created, ["Go", "€", "🔒", "@"], strict=True)
+                ],
+            },
+        },
+    )
+    body.insert(
+        3,
         {
             "type": "featured",
             "value": {"heading": "Popular topics", "pages": [p.pk for p in created[:3]]},
         },
     )
     body.insert(
-        3,
+        4,
         {
             "type": "rich_text",
             "value": '<h2>New here?</h2><p>Start with <a href="/getting-started/">Getting '

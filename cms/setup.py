@@ -71,10 +71,10 @@ def default_body(site_name: str = "") -> list[dict]:
             "type": "call_to_action",
             "value": {
                 "heading": _("Still stuck?"),
-                "text": _("Our team answers every request, usually within a working day."),
-                "button_label": _("Get in touch"),
+                "text": _("Try other words, or browse everything in the help centre."),
+                "button_label": _("Search the help centre"),
                 "button_page": None,
-                "button_url": "/tickets/",
+                "button_url": "/search/",
             },
         },
     ]
