@@ -28,7 +28,7 @@ VARIABLES: dict[str, tuple[type, object, str]] = {
     "REDIS_URL": (
         str,
         "",
-        "Redis URL for cache and Celery; empty runs Celery eagerly with a DB cache",
+        "Redis URL for cache and Celery; empty runs Celery eagerly with an in-process cache",
     ),
     "OPENSEARCH_URL": (str, "", "OpenSearch URL; empty uses PostgreSQL search"),
     "STRIPE_SECRET_KEY": (str, "", "Stripe secret key; empty runs billing offline"),
@@ -54,6 +54,8 @@ VARIABLES: dict[str, tuple[type, object, str]] = {
     "MEDIA_ROOT": (str, str(BASE_DIR / "var" / "media"), "Where uploaded files are stored"),
     "STATIC_ROOT": (str, str(BASE_DIR / "var" / "static"), "Where collectstatic gathers files"),
     "LOG_LEVEL": (str, "INFO", "Root log level"),
+    "SECURE_SSL_REDIRECT": (bool, True, "Production: redirect HTTP to HTTPS"),
+    "SECURE_HSTS_SECONDS": (int, 31536000, "Production: HSTS max-age"),
 }
 
 
