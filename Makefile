@@ -22,13 +22,13 @@ install: uv
 migrate: install
 	$(MANAGE) migrate_tenants
 
+# The pool is filled first, so the demo tenant is provisioned the way a signup is.
 seed: migrate
+	$(MANAGE) refill_spares --target 2
 	$(MANAGE) seed_demo
 
+demo: export PLATFORM_PORT = $(PORT)
 demo: seed
-	$(MANAGE) refill_spares --target 2
-	@echo
-	@$(MANAGE) seed_demo | tail -n 8
 	@echo
 	@echo "Serving on http://localhost:$(PORT)/ (platform) and http://demo.localhost:$(PORT)/ (demo portal)."
 	$(MANAGE) runserver 0.0.0.0:$(PORT)

@@ -67,7 +67,7 @@ def seed_sample_content() -> HomePage:
                         "page": page.pk,
                         "url": "",
                     }
-                    for page, icon in zip(created, ["Go", "€", "🔒", "@"], strict=True)
+                    for page, icon in zip(created, ["Go", "€", "✓", "@"], strict=True)
                 ],
             },
         },

@@ -186,6 +186,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        "pgserver": {"level": "WARNING"},
     },
 }
 

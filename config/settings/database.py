@@ -7,6 +7,12 @@ from config import env as envmod
 
 def embedded_database_url() -> str:
     """Start (or reuse) the embedded PostgreSQL whose data lives in var/pgdata."""
+    import logging
+    import warnings
+
+    # pgserver asks platformdirs for a runtime dir it does not need (it keeps its socket in pgdata)
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     import pgserver
 
     pgdata = envmod.BASE_DIR / "var" / "pgdata"
