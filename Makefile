@@ -46,7 +46,7 @@ lint: install
 	$(RUN) lint-imports
 	$(RUN) python bin/compilemessages.py --check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM \
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 test: lint
