@@ -1,5 +1,7 @@
 """Local development: debug on, a generated secret key kept under var/."""
 
+from pathlib import Path
+
 from config import env as envmod
 from config.env import BASE_DIR
 from config.settings.base import *
@@ -18,3 +20,6 @@ def _local_secret() -> str:
 SECRET_KEY = envmod.get("SECRET_KEY") or _local_secret()
 DEBUG = envmod.env.bool("DEBUG", default=True)
 PLATFORM_PORT = envmod.env.str("PLATFORM_PORT", default="8000")
+
+# WhiteNoise serves STATIC_ROOT; make sure it exists before the first collectstatic.
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
