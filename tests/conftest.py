@@ -49,6 +49,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _make_tenant("alpha", "Alpha Corp")
         _make_tenant("beta", "Beta Ltd")
         connection.set_schema_to_public()
+    yield
+    with django_db_blocker.unblock():
+        _end_other_sessions()
+
+
+def _end_other_sessions() -> None:
+    """Threads that served the browser journeys or ran committed work may leave idle database
+    connections behind; end them so the test database can be dropped."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
 
 
 @pytest.fixture(autouse=True)

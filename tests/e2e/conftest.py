@@ -38,20 +38,7 @@ def live_server_port(django_db_setup, django_db_blocker):
     yield server.server_address[1]
     server.shutdown()
     server.server_close()
-    _end_other_sessions()
     blocker.__exit__(None, None, None)
-
-
-def _end_other_sessions() -> None:
-    """Request threads of the live server may still hold keep-alive database connections; end
-    them so the test database can be dropped."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
 
 
 @pytest.fixture
