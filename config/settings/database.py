@@ -1,6 +1,7 @@
 """Database settings: DATABASE_URL, or an embedded PostgreSQL (pgserver) under var/ when unset."""
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from config import env as envmod
 
@@ -13,7 +14,13 @@ def embedded_database_url() -> str:
     # pgserver asks platformdirs for a runtime dir it does not need (it keeps its socket in pgdata)
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     logging.getLogger("pgserver").setLevel(logging.WARNING)
-    import pgserver
+    try:
+        import pgserver
+    except ImportError as exc:  # production images install without dev dependencies
+        raise ImproperlyConfigured(
+            "DATABASE_URL is unset and the embedded PostgreSQL (pgserver, a development "
+            "dependency) is not installed. Set DATABASE_URL."
+        ) from exc
 
     pgdata = envmod.BASE_DIR / "var" / "pgdata"
     pgdata.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
-"""Migrate the public schema and then every tenant, spare and template schema, with progress."""
+"""Migrate the public schema and then every tenant, spare and template schema, with progress,
+and make sure the platform host exists."""
 
 import time
 
@@ -7,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from tenants.models import Tenant
+from tenants.services import platform_ensure
 
 
 class Command(BaseCommand):
@@ -16,6 +18,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.stdout.write("Migrating the public schema…")
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+        platform_ensure()  # the platform host's own row and domain
         schemas = list(
             Tenant.objects.exclude(schema_name="public")
             .order_by("created_at")
