@@ -1,9 +1,11 @@
 """Sample content for the demo tenant (run inside its schema)."""
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from cms.models import ContentPage, HomePage
 from cms.setup import default_body
+from modules import registry
 
 PAGES = [
     (
@@ -89,4 +91,7 @@ def seed_sample_content() -> HomePage:
     )
     home.body = body
     home.save_revision().publish()
+    for spec in registry.all_modules():
+        if spec.demo_content:
+            import_string(spec.demo_content)(home=home)
     return home

@@ -1,24 +1,168 @@
-"""Portal search across every switched-on module's content, inside the tenant's own schema.
+"""Portal search: one query across the platform's own pages and every switched-on module.
 
-This is the spine's version: Wagtail's database backend over live, public pages, leaving out page
-types of switched-off modules. The knowledge-modules issue replaces it with ranked, per-language,
-multi-module search behind the same function.
+Each module says what is searchable through the registry (`ModuleSpec.page_types` and
+`search_models`). A searchable model may implement the search contract:
+
+- `search_queryset(cls, request)`: the objects this request may see (live, public, visibility
+  respected), and
+- `search_result(self)`: `dict(title=, url=, snippet=, kind=)`.
+
+Page types without it are searched as live, public pages. Content of switched-off modules is
+never searched. Everything runs in the tenant's own schema (Wagtail's PostgreSQL backend).
 """
 
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
 from django.apps import apps
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
 
 from modules import registry
 
+SNIPPET_CHARS = 240
+PER_SOURCE_LIMIT = 100
 
-def portal_search(query: str, request=None):
-    pages = Page.objects.live().public()
-    excluded = []
-    for label in registry.disabled_page_types(request):
-        try:
-            excluded.append(apps.get_model(label))
-        except LookupError:
+
+@dataclass
+class SearchHit:
+    title: str
+    url: str
+    snippet: str
+    kind: str
+    module: str  # registry key, or "" for the platform's own pages
+    score: float = 0.0
+    highlighted: SafeString = field(default_factory=lambda: mark_safe(""))
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[SearchHit]
+    counts: dict[str, int]  # module key ("" for pages) → number of hits
+    module: str | None
+
+
+def _platform_page_models():
+    from cms.models import ContentPage
+
+    return [ContentPage]
+
+
+def _sources(request):
+    """(module key, label, model) for everything searchable on this tenant right now."""
+    seen = set()
+    for model in _platform_page_models():
+        seen.add(model)
+        yield "", _("Page"), model
+    enabled = registry.enabled_keys(request)
+    for spec in registry.all_modules():
+        if spec.key not in enabled:
             continue
-    if excluded:
-        pages = pages.not_type(*excluded)
-    return list(pages.specific().search(query))
+        for label in (*spec.page_types, *spec.search_models):
+            try:
+                model = apps.get_model(label)
+            except (LookupError, ValueError):
+                continue
+            if model in seen:
+                continue
+            seen.add(model)
+            yield spec.key, str(spec.label), model
+
+
+def _queryset(model, request):
+    if hasattr(model, "search_queryset"):
+        return model.search_queryset(request)
+    if issubclass(model, Page):
+        return model.objects.live().public()
+    return model.objects.none()
+
+
+def _result(obj, kind_label: str) -> dict:
+    if hasattr(obj, "search_result"):
+        return obj.search_result()
+    summary = getattr(obj, "search_description", "") or getattr(obj, "intro", "") or ""
+    return {
+        "title": obj.title,
+        "url": obj.url if isinstance(obj, Page) else "",
+        "snippet": strip_tags(summary),
+        "kind": kind_label,
+    }
+
+
+def _terms(query: str) -> list[str]:
+    return [term for term in re.split(r"\s+", query.strip()) if len(term) >= 2][:8]
+
+
+def highlight(text: str, query: str) -> SafeString:
+    """Escape `text`, cut it around the first matching term, and wrap the terms in <mark>."""
+    text = re.sub(r"\s+", " ", text or "").strip()
+    terms = _terms(query)
+    lower = text.lower()
+    first = min((i for i in (lower.find(t.lower()) for t in terms) if i >= 0), default=0)
+    start = max(0, first - SNIPPET_CHARS // 3)
+    window = text[start : start + SNIPPET_CHARS]
+    if start > 0:
+        window = "…" + window.lstrip()
+    if start + SNIPPET_CHARS < len(text):
+        window = window.rstrip() + "…"
+    escaped = html.escape(window)
+    if terms:
+        pattern = re.compile(
+            "|".join(re.escape(html.escape(t)) for t in sorted(terms, key=len, reverse=True)),
+            re.IGNORECASE,
+        )
+        escaped = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
+    return mark_safe(escaped)  # noqa: S308 (built from escaped text and our own <mark> tags)
+
+
+def _find(queryset, query: str, autocomplete: bool):
+    """Run the query through the search backend (any queryset of an indexed model works, with or
+    without a searchable manager). Models without AutocompleteFields match whole words only."""
+    backend = get_search_backend()
+    if autocomplete and queryset.model.get_autocomplete_search_fields():
+        found = backend.autocomplete(query, queryset)
+    else:
+        found = backend.search(query, queryset, operator="or")
+    return list(found.annotate_score("_score")[:PER_SOURCE_LIMIT])
+
+
+def portal_search(
+    query: str, request=None, *, module: str | None = None, autocomplete: bool = False
+) -> SearchResults:
+    """Search everything visible to `request`. With `autocomplete`, the last word may be
+    partial (as-you-type suggestions)."""
+    query = (query or "").strip()[:200]
+    hits: list[SearchHit] = []
+    counts: dict[str, int] = {}
+    if not query:
+        return SearchResults(query, hits, counts, module)
+    for key, label, model in _sources(request):
+        queryset = _queryset(model, request)
+        found = _find(queryset, query, autocomplete)
+        counts[key] = counts.get(key, 0) + len(found)
+        if module is not None and key != module:
+            continue
+        for obj in found:
+            data = _result(obj, label)
+            snippet = Truncator(strip_tags(data.get("snippet") or "")).chars(2000)
+            hits.append(
+                SearchHit(
+                    title=data["title"],
+                    url=data["url"],
+                    snippet=snippet,
+                    kind=str(data.get("kind") or label),
+                    module=key,
+                    score=float(getattr(obj, "_score", 0) or 0),
+                    highlighted=highlight(snippet, query),
+                )
+            )
+    hits.sort(key=lambda hit: hit.score, reverse=True)
+    return SearchResults(query, hits, counts, module)

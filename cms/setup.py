@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
 from cms.models import BrandingSettings, HomePage, ModuleSettings
+from modules import registry
 
 
 def default_body(site_name: str = "") -> list[dict]:
@@ -95,6 +97,9 @@ def furnish_portal() -> HomePage:
     )
     BrandingSettings.objects.get_or_create()
     ModuleSettings.objects.get_or_create()
+    for spec in registry.all_modules():
+        if spec.furnish:
+            import_string(spec.furnish)(home=home)
     return home
 
 

@@ -6,18 +6,64 @@ from pathlib import Path
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.static import serve
 
 from cms.search import portal_search
+from modules import registry
 
 
 def search(request):
+    """One results page across the portal's pages and every switched-on module, with a filter
+    by module (`?module=`) and pagination."""
     query = request.GET.get("q", "").strip()[:200]
-    results = portal_search(query, request) if query else []
-    page = Paginator(results, 10).get_page(request.GET.get("page"))
-    return render(request, "cms/search.html", {"query": query, "page": page})
+    module = request.GET.get("module") or None
+    if module is not None and module not in registry.enabled_keys(request) and module != "page":
+        module = None
+    results = portal_search(query, request, module="" if module == "page" else module)
+    page = Paginator(results.hits, 10).get_page(request.GET.get("page"))
+    facets = [
+        {
+            "key": key or "page",
+            "label": _facet_label(key),
+            "count": count,
+            "active": (key or "page") == module,
+        }
+        for key, count in results.counts.items()
+        if count
+    ]
+    return render(
+        request,
+        "cms/search.html",
+        {
+            "query": query,
+            "page": page,
+            "facets": facets,
+            "module": module,
+            "total": sum(results.counts.values()),
+        },
+    )
+
+
+def search_suggest(request):
+    """As-you-type suggestions: the best few titles for what has been typed so far."""
+    query = request.GET.get("q", "").strip()[:100]
+    hits = portal_search(query, request, autocomplete=True).hits[:6] if len(query) >= 2 else []
+    response = JsonResponse(
+        {
+            "query": query,
+            "suggestions": [{"title": h.title, "url": h.url, "kind": h.kind} for h in hits],
+        }
+    )
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+def _facet_label(key: str) -> str:
+    spec = registry.get(key) if key else None
+    return str(spec.label) if spec else gettext("Pages")
 
 
 def media(request, schema: str, path: str):

@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/", include(("api.urls", "api"), namespace="api")),
     re_path(r"^api/", import_string("api.errors.api_not_found")),
     path("search/", cms_views.search, name="search"),
+    path("search/suggest/", cms_views.search_suggest, name="search-suggest"),
     path("i18n/", include("django.conf.urls.i18n")),
     re_path(r"^media/(?P<schema>[^/]+)/(?P<path>.+)$", cms_views.media, name="media"),
     *module_urls,

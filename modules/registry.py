@@ -48,6 +48,10 @@ class ModuleSpec:
     # permission codenames ("app_label.codename") the module checks
     permissions: tuple[str, ...] = ()
     scheduled_tasks: tuple[ScheduledTask, ...] = ()
+    # dotted path of `callable(*, home)` giving a new portal the module's starting pages (run
+    # ahead of time, on spares and the template), and of one adding the demo's sample content
+    furnish: str | None = None
+    demo_content: str | None = None
     enabled_by_default: bool = True
     always_on: bool = False
     extra: dict[str, Any] = field(default_factory=dict)

@@ -14,6 +14,9 @@ from django.test import Client
 
 TEST_PASSWORD = "correct-horse-battery-staple-42"
 
+# Browser fixtures (one Chromium for the whole run), for journeys anywhere under tests/.
+pytest_plugins = ["tests.e2e.fixtures"]
+
 
 def _make_tenant(slug: str, name: str):
     from tenants.models import Tenant

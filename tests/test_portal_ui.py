@@ -96,7 +96,7 @@ def test_tiles_show_only_for_no_module_or_a_switched_on_module(client_a, tenant_
                     "tiles": [
                         tile("Plain tile"),
                         tile("Sample tile", module="sample", url="/sample/"),
-                        tile("Not installed tile", module="kb", url="/kb/"),
+                        tile("Not installed tile", module="no-such-module", url="/nowhere/"),
                     ],
                 },
             },
@@ -122,7 +122,10 @@ def test_tiles_section_disappears_when_no_tile_is_visible(client_a, tenant_a):
         [
             {
                 "type": "module_tiles",
-                "value": {"heading": "Nothing to see", "tiles": [tile("Gone", module="kb")]},
+                "value": {
+                    "heading": "Nothing to see",
+                    "tiles": [tile("Gone", module="no-such-module")],
+                },
             }
         ],
     )
@@ -326,14 +329,12 @@ def test_search_page_without_a_query_shows_the_empty_state(client_a):
 def test_search_page_lists_results_with_pagination(
     client_a, tenant_a, django_capture_on_commit_callbacks
 ):
-    from wagtail.models import Page
-
-    from cms.models import HomePage
+    from cms.models import ContentPage, HomePage
 
     with tenant_context(tenant_a), django_capture_on_commit_callbacks(execute=True):
         home = HomePage.objects.get()
         for number in range(12):
-            child = Page(title=f"Zebra guide {number}", slug=f"zebra-{number}")
+            child = ContentPage(title=f"Zebra guide {number}", slug=f"zebra-{number}")
             home.add_child(instance=child)
             child.save_revision().publish()
 

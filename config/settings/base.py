@@ -55,6 +55,8 @@ TENANT_APPS = [
     "django_filters",
     "cms",
     "api",
+    "modules.kb",
+    "modules.faq",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KnowledgeBaseConfig(AppConfig):
+    name = "modules.kb"
+    label = "kb"
+    verbose_name = _("Knowledge base")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from modules.kb import module  # noqa: F401  (registers the module)

@@ -1,0 +1,22 @@
+from django.utils.translation import gettext_lazy as _
+
+from modules.registry import ModuleSpec, register
+
+SPEC = register(
+    ModuleSpec(
+        key="kb",
+        label=_("Knowledge base"),
+        description=_("Guides and how-to articles, grouped into categories and sections."),
+        icon="doc-full",
+        page_types=(
+            "kb.KnowledgeBasePage",
+            "kb.CategoryPage",
+            "kb.SectionPage",
+            "kb.ArticlePage",
+        ),
+        search_models=("kb.ArticlePage",),
+        api_routes=(("kb-articles", "modules.kb.api.ArticleViewSet", "kb-article"),),
+        furnish="modules.kb.services.kb_furnish",
+        demo_content="modules.kb.services.kb_demo_content",
+    )
+)

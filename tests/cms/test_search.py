@@ -1,0 +1,83 @@
+"""Portal search: ranked across pages and switched-on modules, highlighted, filterable."""
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from cms.models import ContentPage, HomePage, ModuleSettings
+from cms.search import highlight, portal_search
+from tests.samplemodule.models import SamplePage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def content_a(tenant_a):
+    with tenant_context(tenant_a):
+        home = HomePage.objects.get()
+        pages = [
+            ContentPage(title="Resetting your password", slug="reset", intro="Forgot it? Reset."),
+            ContentPage(
+                title="Billing overview",
+                slug="billing-overview",
+                intro="Invoices, and how to change the password of the billing contact.",
+            ),
+        ]
+        for page in pages:
+            home.add_child(instance=page)
+            page.save_revision().publish()
+        sample = SamplePage(title="Sample password page", slug="sample-pw", body="password tips")
+        home.add_child(instance=sample)
+        sample.save_revision().publish()
+    return pages
+
+
+def test_title_matches_rank_first_and_snippets_are_highlighted(content_a, tenant_a):
+    with tenant_context(tenant_a):
+        results = portal_search("password", None)
+    titles = [hit.title for hit in results.hits]
+    assert "Resetting your password" in titles and "Billing overview" in titles
+    assert titles.index("Resetting your password") < titles.index("Billing overview")
+    billing = next(hit for hit in results.hits if hit.title == "Billing overview")
+    assert "<mark>password</mark>" in billing.highlighted
+
+
+def test_results_page_filters_by_module(content_a, client_a):
+    body = client_a.get("/search/", {"q": "password"}).content.decode()
+    assert "Resetting your password" in body and "Sample password page" in body
+    assert "module=sample" in body  # a filter link per module with hits
+    only_sample = client_a.get("/search/", {"q": "password", "module": "sample"}).content.decode()
+    assert "Sample password page" in only_sample
+    assert "Resetting your password" not in only_sample
+    only_pages = client_a.get("/search/", {"q": "password", "module": "page"}).content.decode()
+    assert "Resetting your password" in only_pages
+    assert "Sample password page" not in only_pages
+
+
+def test_switched_off_module_leaves_search_and_its_filter(content_a, tenant_a, client_a):
+    with tenant_context(tenant_a):
+        switches = ModuleSettings.load()
+        switches.switches = {"sample": False}
+        switches.save()
+    body = client_a.get("/search/", {"q": "password", "module": "sample"}).content.decode()
+    assert "Sample password page" not in body
+    assert "Resetting your password" in body  # the filter falls back to everything visible
+
+
+def test_highlight_escapes_content():
+    marked = highlight("<script>alert(1)</script> password", "password")
+    assert "<script>" not in marked and "&lt;script&gt;" in marked
+    assert "<mark>password</mark>" in marked
+
+
+def test_search_results_are_per_tenant(content_a, client_b):
+    body = client_b.get("/search/", {"q": "password"}).content.decode()
+    assert "Resetting your password" not in body
+
+
+def test_suggestions_as_you_type(content_a, client_a, client_b):
+    data = client_a.get("/search/suggest/", {"q": "pass"}).json()
+    titles = [s["title"] for s in data["suggestions"]]
+    assert titles and titles[0] == "Resetting your password"
+    assert all(s["url"].startswith("/") for s in data["suggestions"])
+    assert client_a.get("/search/suggest/", {"q": "p"}).json()["suggestions"] == []
+    assert client_b.get("/search/suggest/", {"q": "pass"}).json()["suggestions"] == []
