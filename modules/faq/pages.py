@@ -94,20 +94,6 @@ class FaqIndexPage(ModulePageMixin, Page):
         context["groups"] = groups
         return context
 
-    @classmethod
-    def search_queryset(cls, request):
-        if not _module_on(request):
-            return cls.objects.none()
-        return cls.objects.live().public()
-
-    def search_result(self) -> dict:
-        return {
-            "title": self.title,
-            "url": self.url,
-            "snippet": Truncator(self.search_description or self.intro).chars(SNIPPET_LENGTH),
-            "kind": str(_("FAQ")),
-        }
-
 
 class FaqGroupPageForm(WagtailAdminPageForm):
     """Fills in the slugs of new questions and keeps them unique within the group, so every
@@ -214,20 +200,6 @@ class FaqGroupPage(ModulePageMixin, RoutablePageMixin, Page):
     @path("q/<str:slug>/", name="question")
     def question_route(self, request, slug: str):
         return self.render(request, question_slug=slug)
-
-    @classmethod
-    def search_queryset(cls, request):
-        if not _module_on(request):
-            return cls.objects.none()
-        return cls.objects.live().public()
-
-    def search_result(self) -> dict:
-        return {
-            "title": self.title,
-            "url": self.url,
-            "snippet": Truncator(self.search_description or self.intro).chars(SNIPPET_LENGTH),
-            "kind": str(_("FAQ")),
-        }
 
 
 class FaqItemQuerySet(SearchableQuerySetMixin, models.QuerySet):
