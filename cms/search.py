@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.apps import apps
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -31,15 +32,40 @@ SNIPPET_CHARS = 240
 PER_SOURCE_LIMIT = 100
 
 
-@dataclass
 class SearchHit:
-    title: str
-    url: str
-    snippet: str
-    kind: str
-    module: str  # registry key, or "" for the platform's own pages
-    score: float = 0.0
-    highlighted: SafeString = field(default_factory=lambda: mark_safe(""))
+    """One result. Title, address and snippet are worked out only when shown, so a query that
+    matches hundreds of objects resolves just the page of results on screen."""
+
+    def __init__(self, obj, *, kind_label: str, module: str, score: float, query: str):
+        self.obj = obj
+        self.module = module  # registry key, or "" for the platform's own pages
+        self.score = score
+        self._kind_label = kind_label
+        self._query = query
+
+    @cached_property
+    def _data(self) -> dict:
+        return _result(self.obj, self._kind_label)
+
+    @property
+    def title(self) -> str:
+        return self._data["title"]
+
+    @property
+    def url(self) -> str:
+        return self._data["url"]
+
+    @property
+    def kind(self) -> str:
+        return str(self._data.get("kind") or self._kind_label)
+
+    @cached_property
+    def snippet(self) -> str:
+        return Truncator(strip_tags(self._data.get("snippet") or "")).chars(2000)
+
+    @cached_property
+    def highlighted(self) -> SafeString:
+        return highlight(self.snippet, self._query)
 
 
 @dataclass
@@ -150,19 +176,15 @@ def portal_search(
         counts[key] = counts.get(key, 0) + len(found)
         if module is not None and key != module:
             continue
-        for obj in found:
-            data = _result(obj, label)
-            snippet = Truncator(strip_tags(data.get("snippet") or "")).chars(2000)
-            hits.append(
-                SearchHit(
-                    title=data["title"],
-                    url=data["url"],
-                    snippet=snippet,
-                    kind=str(data.get("kind") or label),
-                    module=key,
-                    score=float(getattr(obj, "_score", 0) or 0),
-                    highlighted=highlight(snippet, query),
-                )
+        hits.extend(
+            SearchHit(
+                obj,
+                kind_label=label,
+                module=key,
+                score=float(getattr(obj, "_score", 0) or 0),
+                query=query,
             )
+            for obj in found
+        )
     hits.sort(key=lambda hit: hit.score, reverse=True)
     return SearchResults(query, hits, counts, module)

@@ -32,13 +32,13 @@ def content_a(tenant_a):
 
 
 def test_title_matches_rank_first_and_snippets_are_highlighted(content_a, tenant_a):
-    with tenant_context(tenant_a):
+    with tenant_context(tenant_a):  # hits resolve lazily, inside the tenant's schema
         results = portal_search("password", None)
-    titles = [hit.title for hit in results.hits]
-    assert "Resetting your password" in titles and "Billing overview" in titles
-    assert titles.index("Resetting your password") < titles.index("Billing overview")
-    billing = next(hit for hit in results.hits if hit.title == "Billing overview")
-    assert "<mark>password</mark>" in billing.highlighted
+        titles = [hit.title for hit in results.hits]
+        assert "Resetting your password" in titles and "Billing overview" in titles
+        assert titles.index("Resetting your password") < titles.index("Billing overview")
+        billing = next(hit for hit in results.hits if hit.title == "Billing overview")
+        assert "<mark>password</mark>" in billing.highlighted
 
 
 def test_results_page_filters_by_module(content_a, client_a):
@@ -81,3 +81,30 @@ def test_suggestions_as_you_type(content_a, client_a, client_b):
     assert all(s["url"].startswith("/") for s in data["suggestions"])
     assert client_a.get("/search/suggest/", {"q": "p"}).json()["suggestions"] == []
     assert client_b.get("/search/suggest/", {"q": "pass"}).json()["suggestions"] == []
+
+
+def _add_pages(tenant, start, count):
+    with tenant_context(tenant):
+        home = HomePage.objects.get()
+        for number in range(start, start + count):
+            page = ContentPage(
+                title=f"Walrus guide {number}", slug=f"walrus-{number}", intro="All about walrus."
+            )
+            home.add_child(instance=page)
+            page.save_revision().publish()
+
+
+def test_results_page_queries_do_not_grow_with_matches(
+    tenant_a, client_a, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _add_pages(tenant_a, 0, 12)
+    client_a.get("/search/", {"q": "walrus"})  # warm caches
+    with CaptureQueriesContext(connection) as few:
+        client_a.get("/search/", {"q": "walrus"})
+    _add_pages(tenant_a, 12, 30)
+    with django_assert_max_num_queries(len(few)):
+        response = client_a.get("/search/", {"q": "walrus"})
+    assert "42 results" in response.content.decode()
