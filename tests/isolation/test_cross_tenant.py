@@ -87,7 +87,13 @@ def test_sessions_and_logins_do_not_cross_tenants(tenant_a, tenant_b):
 def test_cookies_are_host_only(tenant_a):
     client = TenantClient(tenant_a.primary_domain)
     response = client.get("/admin/login/")
-    for morsel in response.cookies.values():
+    assert "csrftoken" in response.cookies  # the login form sets one, so there is one to check
+    login = client.post(
+        "/admin/login/",
+        {"username": f"admin@{tenant_a.slug}.example", "password": TEST_PASSWORD},
+    )
+    assert "sessionid" in login.cookies
+    for morsel in [*response.cookies.values(), *login.cookies.values()]:
         assert not morsel["domain"], f"{morsel.key} cookie has a Domain attribute"
     assert settings.SESSION_COOKIE_DOMAIN is None and settings.CSRF_COOKIE_DOMAIN is None
     assert not any("*" in origin for origin in settings.CSRF_TRUSTED_ORIGINS)
