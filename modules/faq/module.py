@@ -13,5 +13,6 @@ SPEC = register(
         search_models=("faq.FaqItem",),
         furnish="modules.faq.services.faq_furnish",
         demo_content="modules.faq.services.faq_demo_content",
+        extra={"nav_url": "/faq/"},
     )
 )

@@ -18,5 +18,6 @@ SPEC = register(
         api_routes=(("kb-articles", "modules.kb.api.ArticleViewSet", "kb-article"),),
         furnish="modules.kb.services.kb_furnish",
         demo_content="modules.kb.services.kb_demo_content",
+        extra={"nav_url": "/kb/"},
     )
 )

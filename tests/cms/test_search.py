@@ -108,3 +108,16 @@ def test_results_page_queries_do_not_grow_with_matches(
     with django_assert_max_num_queries(len(few)):
         response = client_a.get("/search/", {"q": "walrus"})
     assert "42 results" in response.content.decode()
+
+
+def test_header_links_to_the_switched_on_modules_every_portal_has(tenant_a, client_a):
+    # the search page has no home-page tiles, so these links can only come from the header
+    body = client_a.get("/search/").content.decode()
+    assert 'href="/kb/"' in body and 'href="/faq/"' in body
+    assert client_a.get("/kb/").status_code == 200 and client_a.get("/faq/").status_code == 200
+    with tenant_context(tenant_a):
+        row = ModuleSettings.load()
+        row.switches = {"faq": False}
+        row.save()
+    body = client_a.get("/search/").content.decode()
+    assert 'href="/kb/"' in body and 'href="/faq/"' not in body
