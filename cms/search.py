@@ -9,6 +9,12 @@ Each module says what is searchable through the registry (`ModuleSpec.page_types
 
 Page types without it are searched as live, public pages. Content of switched-off modules is
 never searched. Everything runs in the tenant's own schema (Wagtail's PostgreSQL backend).
+
+Only the content tree the visitor reads is searched (cms.languages.content_locale: the
+translation in their language, when the portal has one), and the query is analysed in that
+language (cms.search_backend). A model that is not a page names its locale lookup in
+`search_locale_field` (e.g. "page__locale"). A query that finds nothing is corrected word by
+word against the tenant's own vocabulary (cms.spelling) and run again.
 """
 
 from __future__ import annotations
@@ -26,6 +32,9 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
+from cms import spelling
+from cms.languages import content_locale
+from cms.search_backend import searching_in
 from modules import registry
 
 SNIPPET_CHARS = 240
@@ -74,6 +83,7 @@ class SearchResults:
     hits: list[SearchHit]
     counts: dict[str, int]  # module key ("" for pages) → number of hits
     module: str | None
+    corrected: str | None = None  # the query actually run, when the typed one found nothing
 
 
 def _platform_page_models():
@@ -103,12 +113,17 @@ def _sources(request):
             yield spec.key, str(spec.label), model
 
 
-def _queryset(model, request):
+def _queryset(model, request, locale=None):
     if hasattr(model, "search_queryset"):
-        return model.search_queryset(request)
-    if issubclass(model, Page):
-        return model.objects.live().public()
-    return model.objects.none()
+        queryset = model.search_queryset(request)
+    elif issubclass(model, Page):
+        queryset = model.objects.live().public()
+    else:
+        return model.objects.none()
+    lookup = getattr(model, "search_locale_field", "locale" if issubclass(model, Page) else None)
+    if lookup and locale is not None:
+        queryset = queryset.filter(**{lookup: locale})
+    return queryset
 
 
 def _result(obj, kind_label: str) -> dict:
@@ -166,12 +181,30 @@ def portal_search(
     """Search everything visible to `request`. With `autocomplete`, the last word may be
     partial (as-you-type suggestions)."""
     query = (query or "").strip()[:200]
+    if not query:
+        return SearchResults(query, [], {}, module)
+    locale = content_locale(request) if request is not None else None
+    language = locale.language_code if locale is not None else None
+    with searching_in(language):
+        sources = [
+            (key, label, _queryset(model, request, locale))
+            for key, label, model in _sources(request)
+        ]
+        results = _run(sources, query, module, autocomplete)
+        if not autocomplete and not any(results.counts.values()):
+            corrected = spelling.correct(query, language)
+            if corrected and corrected != query.lower():
+                retry = _run(sources, corrected, module, autocomplete)
+                if any(retry.counts.values()):
+                    retry.corrected = corrected
+                    return retry
+    return results
+
+
+def _run(sources, query: str, module: str | None, autocomplete: bool) -> SearchResults:
     hits: list[SearchHit] = []
     counts: dict[str, int] = {}
-    if not query:
-        return SearchResults(query, hits, counts, module)
-    for key, label, model in _sources(request):
-        queryset = _queryset(model, request)
+    for key, label, queryset in sources:
         found = _find(queryset, query, autocomplete)
         counts[key] = counts.get(key, 0) + len(found)
         if module is not None and key != module:

@@ -43,6 +43,7 @@ def search(request):
             "facets": facets,
             "module": module,
             "total": sum(results.counts.values()),
+            "corrected": results.corrected,
         },
     )
 

@@ -231,6 +231,7 @@ class FaqItem(index.Indexed, Orderable):
         index.AutocompleteField("question"),
         index.SearchField("answer"),
         index.FilterField("page"),
+        index.RelatedFields("page", [index.FilterField("locale")]),
     ]
 
     class Meta(Orderable.Meta):
@@ -247,6 +248,13 @@ class FaqItem(index.Indexed, Orderable):
 
     def __str__(self) -> str:
         return self.question
+
+    # The search contract: a question is searched with its group page's translation tree and
+    # indexed in its page's language.
+    search_locale_field = "page__locale"
+
+    def search_language(self) -> str:
+        return self.page.locale.language_code
 
     def save(self, *args, **kwargs):
         if not self.slug:

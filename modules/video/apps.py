@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VideoConfig(AppConfig):
+    name = "modules.video"
+    label = "video"
+    verbose_name = _("Video tutorials")
