@@ -15,7 +15,13 @@ SPEC = register(
             "kb.ArticlePage",
         ),
         search_models=("kb.ArticlePage",),
-        api_routes=(("kb-articles", "modules.kb.api.ArticleViewSet", "kb-article"),),
+        # Reports → Knowledge base activity / articles (modules.kb.wagtail_hooks)
+        admin_menu_items=("kb-activity", "kb-articles"),
+        api_routes=(
+            ("kb-categories", "modules.kb.api.CategoryViewSet", "kb-category"),
+            ("kb-sections", "modules.kb.api.SectionViewSet", "kb-section"),
+            ("kb-articles", "modules.kb.api.ArticleViewSet", "kb-article"),
+        ),
         furnish="modules.kb.services.kb_furnish",
         demo_content="modules.kb.services.kb_demo_content",
         extra={"nav_url": "/kb/"},

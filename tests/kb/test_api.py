@@ -3,7 +3,7 @@
 import pytest
 from django_tenants.utils import tenant_context
 
-from tests.kb.conftest import heading, make_kb, paragraph, publish
+from tests.kb.conftest import heading, make_kb, paragraph, publish, restrict_to_signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +98,48 @@ def test_each_tenant_sees_only_its_own_kb(kb_a, tenant_b, client_a, client_b):
     titles_b = {r["title"] for r in client_b.get("/api/v1/kb-articles/").json()["results"]}
     assert "Beta invoice" not in titles_a
     assert "Beta invoice" in titles_b and "Download an invoice" not in titles_b
+
+
+def test_categories_and_sections(kb_a, client_a):
+    categories = client_a.get("/api/v1/kb-categories/").json()["results"]
+    assert [(c["title"], c["icon"], c["language"]) for c in categories] == [("Billing", "💳", "en")]
+    sections = client_a.get("/api/v1/kb-sections/").json()["results"]
+    assert [(s["title"], s["category"]) for s in sections] == [("Invoices", kb_a["category"].pk)]
+    only_section = client_a.get("/api/v1/kb-articles/", {"section": kb_a["section"].pk}).json()
+    assert {row["title"] for row in only_section["results"]} == {
+        "Download an invoice",
+        "Change billing address",
+    }
+    assert client_a.get("/api/v1/kb-articles/", {"category": 999999}).json()["results"] == []
+
+
+def test_language_filter_and_bad_parameters(kb_a, tenant_a, client_a):
+    from wagtail.models import Locale
+
+    with tenant_context(tenant_a):
+        article = kb_a["article"]
+        russian = article.copy_for_translation(
+            Locale.objects.get_or_create(language_code="ru")[0], copy_parents=True
+        )
+        russian.title = "Скачать счёт"
+        russian.save_revision().publish()
+    rows = client_a.get("/api/v1/kb-articles/", {"language": "ru"}).json()["results"]
+    assert [(row["title"], row["language"]) for row in rows] == [("Скачать счёт", "ru")]
+    english = client_a.get("/api/v1/kb-articles/", {"language": "en"}).json()["results"]
+    assert "Скачать счёт" not in {row["title"] for row in english}
+
+    bad = client_a.get("/api/v1/kb-articles/", {"language": "xx"})
+    assert bad.status_code == 400
+    assert bad["Content-Type"].startswith("application/problem+json")
+    assert client_a.get("/api/v1/kb-articles/", {"section": "abc"}).status_code == 400
+
+
+def test_private_category_is_not_listed(kb_a, tenant_a, client_a):
+    restrict_to_signed_in(tenant_a, kb_a["category"])
+    assert client_a.get("/api/v1/kb-categories/").json()["results"] == []
+    assert client_a.get("/api/v1/kb-sections/").json()["results"] == []
+
+
+def test_tenant_b_sees_none_of_tenant_a_categories(kb_a, client_b):
+    assert client_b.get("/api/v1/kb-categories/").json()["results"] == []
+    assert client_b.get("/api/v1/kb-sections/").json()["results"] == []
