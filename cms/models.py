@@ -3,12 +3,13 @@
 from django import forms
 from django.core.validators import RegexValidator
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from cms.blocks import CallToActionBlock, HomePageStreamBlock
@@ -34,6 +35,23 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("Home page")
+
+    def route(self, request, path_components):
+        """A translation of the portal serves what it has translated and falls back to the
+        portal's own language for the rest, so a page not yet translated is still there (in
+        the original) rather than a 404."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            site = Site.find_for_request(request)
+            original = site.root_page if site is not None else None
+            if (
+                original is None
+                or original.pk == self.pk
+                or original.translation_key != self.translation_key
+            ):
+                raise
+            return original.specific.route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
