@@ -31,6 +31,11 @@ VARIABLES: dict[str, tuple[type, object, str]] = {
         "Redis URL for cache and Celery; empty runs Celery eagerly with an in-process cache",
     ),
     "OPENSEARCH_URL": (str, "", "OpenSearch URL; empty uses PostgreSQL search"),
+    "OPENSEARCH_INDEX_PREFIX": (
+        str,
+        "portal_",
+        "Prefix of the shared OpenSearch index names (one index per searchable root model)",
+    ),
     "STRIPE_SECRET_KEY": (str, "", "Stripe secret key; empty runs billing offline"),
     "STRIPE_WEBHOOK_SECRET": (str, "", "Stripe webhook signing secret"),
     "PLATFORM_DOMAIN": (

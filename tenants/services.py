@@ -6,6 +6,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -173,7 +174,14 @@ def tenant_signup(
     )
     handoff_url = handoff_create(tenant=tenant, user_id=user_id)
     transaction.on_commit(_queue_refill)
+    transaction.on_commit(partial(_queue_search_reindex, tenant.schema_name))
     return SignupResult(tenant, provisioned.path, user_id, handoff_url)
+
+
+def _queue_search_reindex(schema_name: str) -> None:
+    from tenants.tasks import queue_search_reindex
+
+    queue_search_reindex(schema_name)
 
 
 def _queue_refill() -> None:
@@ -271,8 +279,12 @@ def tenant_purge(*, tenant: Tenant, actor: str) -> None:
     if tenant.deleted_at is None or tenant.kind != SchemaKind.TENANT:
         raise ValidationError(_("Only a deleted tenant can be purged."))
     label = tenant.slug
+    from cms import search_opensearch
     from tenants.provisioning import drop_schema
 
+    if search_opensearch.is_active():
+        # Before the schema goes: if the search cluster is down, the purge fails and can be retried.
+        search_opensearch.purge_tenant(tenant.schema_name)
     drop_schema(tenant.schema_name)
     audit(actor=actor, action="tenant.purge", tenant=None, slug=label, schema=tenant.schema_name)
     tenant.delete()

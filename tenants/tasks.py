@@ -74,3 +74,23 @@ def fan_out_module_schedules() -> int:
     for schema_name, task_name in targets:
         app.send_task(task_name, headers={"_schema_name": schema_name})
     return len(targets)
+
+
+@shared_task(name="tenants.tasks.search_reindex_tenant")
+def search_reindex_tenant(schema_name: str) -> int:
+    """Write a newly provisioned portal's pages into the search cluster. A portal made from the
+    pool or a clone has its pages copied in PostgreSQL, but a search cluster outside the
+    database knows nothing of them until they are indexed."""
+    from cms.search_reindex import reindex_schema
+
+    return reindex_schema(schema_name)
+
+
+def queue_search_reindex(schema_name: str) -> None:
+    """After a signup, when search runs on OpenSearch: index the new portal's pages."""
+    from cms import search_opensearch
+
+    if search_opensearch.is_active():
+        search_reindex_tenant.apply_async(
+            args=[schema_name], headers={"_schema_name": schema_name}
+        )
