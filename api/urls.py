@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from api import views
+from cms.insights import api as insights_api
 from modules import registry
 
 router = DefaultRouter(trailing_slash=True)
@@ -18,6 +19,8 @@ for spec in registry.all_modules():
 
 urlpatterns = [
     path("portal/", views.PortalView.as_view(), name="portal"),
+    path("feedback/", insights_api.FeedbackView.as_view(), name="feedback"),
+    path("search/", insights_api.SearchView.as_view(), name="search"),
     path("schema/", SpectacularAPIView.as_view(urlconf="api.openapi_tenant"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
