@@ -6,3 +6,7 @@ class VideoConfig(AppConfig):
     name = "modules.video"
     label = "video"
     verbose_name = _("Video tutorials")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from modules.video import module  # noqa: F401  (registers the module)
