@@ -11,7 +11,7 @@ help:
 	@echo "make demo   - set up everything and serve the platform with a demo tenant"
 	@echo "make test   - lint, then the whole test suite"
 	@echo "make lint   - ruff, mypy, import-linter, makemigrations --check, check --deploy"
-	@echo "make bench  - provisioning benchmark (prints p50/p95 per path)"
+	@echo "make bench  - provisioning, page and search benchmarks (print figures)"
 
 uv:
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
@@ -60,3 +60,5 @@ e2e: install
 
 bench: install
 	$(RUN) python bench/provisioning.py
+	$(RUN) python bench/pages.py
+	$(RUN) python bench/search.py

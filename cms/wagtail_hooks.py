@@ -1,6 +1,7 @@
 from django.http import Http404
 from wagtail import hooks
 
+from cms import page_cache
 from modules import registry
 
 
@@ -28,3 +29,9 @@ def hide_menu_items_of_switched_off_modules(request, menu_items):
         for name in spec.admin_menu_items
     }
     menu_items[:] = [item for item in menu_items if item.name not in hidden]
+
+
+@hooks.register("before_serve_page")
+def mark_page_for_the_page_cache(page, request, serve_args, serve_kwargs):
+    # Registered after the module-switch check above and Wagtail's own privacy check.
+    page_cache.mark_cacheable(page, request)

@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import health, seo
 from cms import views as cms_views
 from modules import registry
 from tenants import views as tenant_views
@@ -24,6 +25,10 @@ urlpatterns = [
     re_path(r"^api/", import_string("api.errors.api_not_found")),
     path("search/", cms_views.search, name="search"),
     path("search/suggest/", cms_views.search_suggest, name="search-suggest"),
+    path("", include("cms.insights.urls")),
+    path("sitemap.xml", seo.sitemap, name="sitemap"),
+    path("robots.txt", seo.robots_txt, name="robots-txt"),
+    path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     re_path(r"^media/(?P<schema>[^/]+)/(?P<path>.+)$", cms_views.media, name="media"),
     *module_urls,

@@ -74,6 +74,18 @@ def _public_schema_after_each_test():
     connection.set_schema_to_public()
 
 
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: its database changes are rolled back, so a page
+    cached by an earlier test (cms.page_cache) or a cached setting would describe rows that
+    no longer exist."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+
+
 @pytest.fixture
 def tenant_a(db):
     from tenants.models import Tenant

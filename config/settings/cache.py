@@ -3,6 +3,8 @@
 from config import env as envmod
 
 REDIS_URL = envmod.get("REDIS_URL")
+# Anonymous visitors' rendered pages (cms.page_cache); 0 switches the page cache off.
+PAGE_CACHE_SECONDS = envmod.get("PAGE_CACHE_SECONDS")
 
 _KEYS = {
     "KEY_FUNCTION": "django_tenants.cache.make_key",

@@ -1,0 +1,466 @@
+"""Search benchmark: portal search and as-you-type suggestions over 10,000 articles in one
+tenant, with 100 other tenants in the same database.
+
+Run from the project root:
+
+    uv run python bench/search.py [--articles 10000] [--tenants 100] [--queries 200] [--json F]
+
+The first run builds the data and keeps it for the next runs (a few minutes): a tenant
+`bench-search` whose knowledge base holds `--articles` articles in 20 sections (pages written
+with treebeard's add_child, live without revisions, then indexed in bulk by the search
+backend, `cms.search_reindex.reindex_schema`), and `--tenants` tenants `bench-search-NNN`
+(provisioned through the spare pool or by cloning the template, as signups are) with three
+articles each that use the same words.
+
+Then it times, over `--queries` realistic queries (single words, two words, typos, Russian):
+
+- `portal_search()` called directly with an anonymous request of the tenant;
+- `GET /search/?q=` through Django's test client (the whole request: middleware, search, the
+  results page);
+- `GET /search/suggest/?q=` with prefixes of 2 to 6 characters (as-you-type);
+- a baseline in the same run: `Page.objects.filter(title__icontains=q)[:10]`.
+
+It prints p50/p95 per row and the targets (search p95 < 50 ms, suggestions p95 < 30 ms) as
+PASS/MISS, and the ratio of search p95 to the baseline's. It asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path as FsPath
+
+ROOT = FsPath(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+os.environ["DEBUG"] = "False"
+
+import django  # noqa: E402
+
+django.setup()
+logging.getLogger("wagtail").setLevel(logging.WARNING)
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.contrib.auth.models import AnonymousUser  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models.signals import post_save  # noqa: E402
+from django.test import Client, RequestFactory  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django_tenants.utils import tenant_context  # noqa: E402
+
+from tenants import provisioning  # noqa: E402
+from tenants.models import Tenant  # noqa: E402
+from tenants.services import platform_ensure  # noqa: E402
+
+settings.DEBUG = False
+settings.SPARE_SCHEMAS = 0
+SLUG = "bench-search"
+TARGET_SEARCH_P95_MS = 50
+TARGET_SUGGEST_P95_MS = 30
+SECTIONS = 20
+
+# Vocabulary of a help centre, English and Russian, so every query has matches to rank.
+WORDS_EN = [
+    "invoice",
+    "password",
+    "account",
+    "billing",
+    "refund",
+    "subscription",
+    "export",
+    "import",
+    "report",
+    "dashboard",
+    "integration",
+    "webhook",
+    "notification",
+    "email",
+    "calendar",
+    "payment",
+    "card",
+    "address",
+    "team",
+    "invite",
+    "permission",
+    "role",
+    "security",
+    "backup",
+    "download",
+    "upload",
+    "language",
+    "timezone",
+    "mobile",
+    "browser",
+    "printer",
+    "license",
+    "upgrade",
+    "trial",
+    "cancel",
+    "delete",
+    "archive",
+    "search",
+    "filter",
+    "template",
+    "contract",
+]
+WORDS_RU = [
+    "счёт",
+    "пароль",
+    "аккаунт",
+    "оплата",
+    "возврат",
+    "подписка",
+    "экспорт",
+    "импорт",
+    "отчёт",
+    "уведомление",
+    "почта",
+    "календарь",
+    "карта",
+    "адрес",
+    "команда",
+    "приглашение",
+    "доступ",
+    "безопасность",
+    "загрузка",
+    "язык",
+]
+VERBS = [
+    "set",
+    "up",
+    "change",
+    "reset",
+    "find",
+    "create",
+    "remove",
+    "connect",
+    "share",
+    "restore",
+    "update",
+]
+TYPOS = {
+    "password": "pasword",
+    "invoice": "invocie",
+    "subscription": "subscribtion",
+    "notification": "notifcation",
+    "calendar": "calender",
+    "integration": "intergration",
+    "security": "securty",
+    "language": "langauge",
+    "address": "adress",
+    "permission": "permision",
+}
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def summarise(values: list[float]) -> dict:
+    return {
+        "n": len(values),
+        "p50_ms": round(statistics.median(values), 2),
+        "p95_ms": round(percentile(values, 0.95), 2),
+        "mean_ms": round(statistics.fmean(values), 2),
+    }
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+def article_text(rng: random.Random, n: int) -> tuple[str, str, list]:
+    russian = n % 5 == 0
+    words = WORDS_RU if russian else WORDS_EN
+    topic, other = rng.sample(words, 2)
+    if russian:
+        title = f"Как изменить {topic}: {other} ({n})"
+    else:
+        title = f"How to {rng.choice(VERBS)} your {topic} and {other} ({n})"
+    sentences = [
+        " ".join(rng.choice(words) for _ in range(12)).capitalize() + "." for _ in range(6)
+    ]
+    body = [
+        ("heading", {"level": "2", "text": topic.capitalize()}),
+        ("paragraph", "<p>" + " ".join(sentences[:3]) + "</p>"),
+        ("heading", {"level": "2", "text": other.capitalize()}),
+        ("paragraph", "<p>" + " ".join(sentences[3:]) + "</p>"),
+    ]
+    return title, " ".join(sentences[:1]), body
+
+
+def add_articles(section, count: int, rng: random.Random, start: int = 0) -> None:
+    """Append `count` live articles under `section`, building treebeard paths here instead of
+    asking for the last child on every insert (add_child's way), and saving without full_clean
+    (the slugs are unique by construction)."""
+    from modules.kb.pages import ArticlePage
+
+    now = timezone.now()
+    last = section.get_last_child()
+    position = ArticlePage._str2int(last.path[-ArticlePage.steplen :]) if last else 0
+    depth = section.depth + 1
+    for n in range(start, start + count):
+        position += 1
+        title, summary, body = article_text(rng, n)
+        slug = f"a-{n}"
+        article = ArticlePage(
+            title=title,
+            draft_title=title,
+            slug=slug,
+            summary=summary,
+            body=body,
+            live=True,
+            has_unpublished_changes=False,
+            first_published_at=now,
+            last_published_at=now,
+            path=ArticlePage._get_path(section.path, depth, position),
+            depth=depth,
+            numchild=0,
+            url_path=f"{section.url_path}{slug}/",
+            locale_id=section.locale_id,
+        )
+        article.save(clean=False)
+    type(section).objects.filter(pk=section.pk).update(
+        numchild=ArticlePage.objects.child_of(section).count()
+    )
+
+
+def furnish_tenant(tenant: Tenant, articles: int, *, progress: bool) -> None:
+    """Articles in the tenant's KB (only the missing ones), then the search index."""
+    from modelsearch.signal_handlers import post_save_signal_handler
+
+    from cms.search_reindex import reindex_schema
+    from modules.kb.pages import ArticlePage, CategoryPage, KnowledgeBasePage, SectionPage
+
+    with tenant_context(tenant):
+        have = ArticlePage.objects.count()
+        if have >= articles:
+            return
+        rng = random.Random(tenant.slug)
+        kb = KnowledgeBasePage.objects.get()
+        category = CategoryPage.objects.filter(slug="bench").first()
+        if category is None:
+            category = kb.add_child(instance=CategoryPage(title="Help topics", slug="bench"))
+        sections = list(SectionPage.objects.child_of(category).order_by("path"))
+        for s in range(len(sections), min(SECTIONS, articles)):
+            sections.append(
+                category.add_child(instance=SectionPage(title=f"Topic {s}", slug=f"topic-{s}"))
+            )
+        # Index once at the end, in bulk, rather than row by row on every save.
+        post_save.disconnect(post_save_signal_handler, sender=ArticlePage)
+        started = time.perf_counter()
+        try:
+            per_section = math.ceil(articles / len(sections))
+            for index, section in enumerate(sections):
+                existing = ArticlePage.objects.child_of(section).count()
+                wanted = min(per_section, articles - index * per_section)
+                if wanted > existing:
+                    section.refresh_from_db()
+                    add_articles(
+                        section, wanted - existing, rng, start=index * per_section + existing
+                    )
+                if progress:
+                    done = ArticlePage.objects.count()
+                    rate = (done - have) / (time.perf_counter() - started)
+                    print(f"\r    {done} articles ({rate:.0f}/s)", end="", flush=True)
+        finally:
+            post_save.connect(post_save_signal_handler, sender=ArticlePage)
+        if progress:
+            print()
+        reindex_schema(tenant.schema_name)
+
+
+def ensure_tenant(slug: str, name: str) -> Tenant:
+    tenant = Tenant.objects.filter(slug=slug).first()
+    if tenant is not None:
+        return tenant
+    provisioned, _ = provisioning.provision_tenant(
+        name=name,
+        slug=slug,
+        admin={
+            "email": f"admin@{slug}.example",
+            "first_name": "Bench",
+            "last_name": name,
+            "password": make_password(None),
+        },
+        trial_days=14,
+        paths=("pool", "clone"),
+    )
+    return provisioned.tenant
+
+
+def prepare(articles: int, tenants: int) -> Tenant:
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    platform_ensure()
+    provisioning.ensure_template()
+    others = [f"{SLUG}-{n:03d}" for n in range(tenants)]
+    missing = Tenant.objects.filter(slug__in=others).count()
+    missing = tenants - missing
+    if missing:
+        print(f"... filling the spare pool with {missing} schemas (cloned from the template)")
+        provisioning.refill_pool(missing)
+    for n, slug in enumerate(others):
+        tenant = ensure_tenant(slug, f"Bench Search {n:03d}")
+        connection.set_schema_to_public()
+        furnish_tenant(tenant, 3, progress=False)
+        connection.set_schema_to_public()
+        print(f"\r... other tenants: {n + 1}/{tenants}", end="", flush=True)
+    print()
+    tenant = ensure_tenant(SLUG, "Bench Search")
+    connection.set_schema_to_public()
+    print(f"... {articles} articles in {SLUG}")
+    furnish_tenant(tenant, articles, progress=True)
+    connection.set_schema_to_public()
+    return tenant
+
+
+# --- queries --------------------------------------------------------------------------------------
+
+
+def make_queries(count: int) -> list[str]:
+    rng = random.Random(42)
+    queries: list[str] = []
+    kinds = ("word", "two", "typo", "ru", "phrase")
+    while len(queries) < count:
+        kind = kinds[len(queries) % len(kinds)]
+        if kind == "word":
+            queries.append(rng.choice(WORDS_EN))
+        elif kind == "two":
+            queries.append(" ".join(rng.sample(WORDS_EN, 2)))
+        elif kind == "typo":
+            queries.append(rng.choice(list(TYPOS.values())))
+        elif kind == "ru":
+            queries.append(rng.choice(WORDS_RU))
+        else:
+            queries.append(f"{rng.choice(VERBS)} {rng.choice(WORDS_EN)}")
+    return queries
+
+
+def prefixes(queries: list[str]) -> list[str]:
+    rng = random.Random(7)
+    return [q[: rng.randint(2, min(6, len(q)))] for q in queries]
+
+
+def timed(fn, items) -> list[float]:
+    samples = []
+    for item in items:
+        started = time.perf_counter()
+        fn(item)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def measure(tenant: Tenant, queries: list[str]) -> tuple[dict, dict]:
+    from wagtail.models import Page
+
+    from cms.search import portal_search
+
+    factory = RequestFactory()
+    host = tenant.primary_domain
+    client = Client(HTTP_HOST=host)
+    hits: dict[str, int] = {}
+
+    def direct(query: str) -> None:
+        request = factory.get("/search/", {"q": query}, HTTP_HOST=host)
+        request.tenant = tenant
+        request.user = AnonymousUser()
+        request.session = {}
+        with tenant_context(tenant):
+            hits[query] = sum(portal_search(query, request).counts.values())
+
+    def http_search(query: str) -> None:
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == 200, response.status_code
+
+    def http_suggest(prefix: str) -> None:
+        response = client.get("/search/suggest/", {"q": prefix})
+        assert response.status_code == 200, response.status_code
+
+    def baseline(query: str) -> None:
+        with tenant_context(tenant):
+            list(Page.objects.filter(title__icontains=query).live()[:10])
+
+    for warm in queries[:5]:  # imports, connection, first plans
+        direct(warm)
+        http_search(warm)
+    rows = {
+        "portal_search() direct": summarise(timed(direct, queries)),
+        "GET /search/?q=": summarise(timed(http_search, queries)),
+        "GET /search/suggest/?q=": summarise(timed(http_suggest, prefixes(queries))),
+        "baseline title__icontains": summarise(timed(baseline, queries)),
+    }
+    no_hits = [q for q, n in hits.items() if not n]
+    return rows, {"queries_without_results": no_hits}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--tenants", type=int, default=100, help="other tenants (default 100)")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    tenant = prepare(args.articles, args.tenants)
+    connection.close()
+    queries = make_queries(args.queries)
+    rows, extra = measure(tenant, queries)
+    with tenant_context(tenant):
+        from modules.kb.pages import ArticlePage
+
+        article_count = ArticlePage.objects.count()
+    connection.set_schema_to_public()
+    tenant_count = Tenant.objects.count()
+
+    print()
+    print(
+        f"{article_count} articles in {SLUG}; {tenant_count} tenant rows in the database; "
+        f"{len(queries)} queries; search backend "
+        f"{settings.WAGTAILSEARCH_BACKENDS['default']['BACKEND']}"
+    )
+    print(f"{'row':<28} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8}")
+    for label, row in rows.items():
+        print(
+            f"{label:<28} {row['n']:>5} {row['p50_ms']:>8} {row['p95_ms']:>8} {row['mean_ms']:>8}"
+        )
+    search_p95 = rows["portal_search() direct"]["p95_ms"]
+    http_p95 = rows["GET /search/?q="]["p95_ms"]
+    suggest_p95 = rows["GET /search/suggest/?q="]["p95_ms"]
+    base_p95 = rows["baseline title__icontains"]["p95_ms"]
+    verdict = {True: "PASS", False: "MISS"}
+    print(
+        f"target: search p95 < {TARGET_SEARCH_P95_MS} ms: "
+        f"direct {verdict[search_p95 < TARGET_SEARCH_P95_MS]}, "
+        f"HTTP {verdict[http_p95 < TARGET_SEARCH_P95_MS]}"
+    )
+    print(
+        f"target: suggestions p95 < {TARGET_SUGGEST_P95_MS} ms: "
+        f"{verdict[suggest_p95 < TARGET_SUGGEST_P95_MS]}"
+    )
+    print(f"search p95 / baseline p95: {search_p95 / base_p95:.1f}x" if base_p95 else "")
+    if extra["queries_without_results"]:
+        print(
+            f"queries without results: {len(set(extra['queries_without_results']))} distinct: "
+            + ", ".join(sorted(set(extra["queries_without_results"]))[:15])
+        )
+    print(f"total {time.perf_counter() - started:.0f} s")
+    if args.json:
+        FsPath(args.json).write_text(
+            json.dumps({"rows": rows, **extra}, indent=2, ensure_ascii=False)
+        )
+        print(f"Wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
