@@ -133,12 +133,15 @@ def content_locale(request):
             active = Locale.get_active()
         except Locale.DoesNotExist:
             active = None
-        if active is not None and root is not None:
-            if (
+        if (
+            active is not None
+            and root is not None
+            and (
                 root.locale_id == active.pk
                 or root.get_translations().filter(locale=active, live=True).exists()
-            ):
-                locale = active
+            )
+        ):
+            locale = active
     if locale is None:
         locale = root.locale if root is not None else Locale.get_default()
     if request is not None:

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -35,10 +36,11 @@ from wagtail.search.backends import get_search_backend
 from cms import spelling
 from cms.languages import content_locale
 from cms.search_backend import searching_in
+from cms.visibility import visible_pages
 from modules import registry
 
 SNIPPET_CHARS = 240
-PER_SOURCE_LIMIT = 100
+PER_SOURCE_LIMIT = 200
 
 
 class SearchHit:
@@ -54,7 +56,10 @@ class SearchHit:
 
     @cached_property
     def _data(self) -> dict:
-        return _result(self.obj, self._kind_label)
+        obj = self.obj
+        if type(obj) is Page:  # found by the all-pages query and not resolved in bulk
+            obj = self.obj = obj.specific
+        return _result(obj, self._kind_label)
 
     @property
     def title(self) -> str:
@@ -86,6 +91,21 @@ class SearchResults:
     corrected: str | None = None  # the query actually run, when the typed one found nothing
 
 
+def resolve(hits) -> list:
+    """Turn the pages among `hits` into their specific types with one query per page type,
+    before their titles and addresses are shown (call it on the page of results on screen)."""
+    hits = list(hits)
+    generic = [hit for hit in hits if type(hit.obj) is Page]
+    if generic:
+        specific = {
+            page.pk: page
+            for page in Page.objects.filter(pk__in=[hit.obj.pk for hit in generic]).specific()
+        }
+        for hit in generic:
+            hit.obj = specific.get(hit.obj.pk, hit.obj)
+    return hits
+
+
 def _platform_page_models():
     from cms.models import ContentPage
 
@@ -113,17 +133,60 @@ def _sources(request):
             yield spec.key, str(spec.label), model
 
 
+def _searched_with_pages(model) -> bool:
+    """Page types searched together, in one query over all pages: those with no search_queryset
+    of their own, and those whose search_queryset is the standard "live pages this visitor may
+    open" (they say so with `search_pages_visible = True`)."""
+    return issubclass(model, Page) and (
+        not hasattr(model, "search_queryset") or getattr(model, "search_pages_visible", False)
+    )
+
+
 def _queryset(model, request, locale=None):
     if hasattr(model, "search_queryset"):
         queryset = model.search_queryset(request)
     elif issubclass(model, Page):
-        queryset = model.objects.live().public()
+        queryset = visible_pages(model.objects.all(), request)
     else:
         return model.objects.none()
     lookup = getattr(model, "search_locale_field", "locale" if issubclass(model, Page) else None)
     if lookup and locale is not None:
         queryset = queryset.filter(**{lookup: locale})
     return queryset
+
+
+@dataclass
+class _Query:
+    queryset: object
+    key: str = ""
+    label: str = ""
+    by_content_type: dict | None = None  # content type id → (module key, label), for pages
+
+    def source_of(self, obj) -> tuple[str, str]:
+        if self.by_content_type is not None:
+            return self.by_content_type.get(obj.content_type_id, ("", ""))
+        return self.key, self.label
+
+
+def _queries(request, locale) -> list[_Query]:
+    """The queries one search runs: one over every searchable page type (ranked together, so a
+    portal with a dozen page types still runs one query), then one per other model."""
+    sources = list(_sources(request))
+    pages = [(key, label, model) for key, label, model in sources if _searched_with_pages(model)]
+    queries = []
+    if pages:
+        types = ContentType.objects.get_for_models(*(model for _k, _l, model in pages))
+        by_content_type = {types[model].pk: (key, label) for key, label, model in pages}
+        queryset = visible_pages(
+            Page.objects.filter(content_type_id__in=list(by_content_type)), request
+        )
+        if locale is not None:
+            queryset = queryset.filter(locale=locale)
+        queries.append(_Query(queryset, by_content_type=by_content_type))
+    for key, label, model in sources:
+        if not _searched_with_pages(model):
+            queries.append(_Query(_queryset(model, request, locale), key, label))
+    return queries
 
 
 def _result(obj, kind_label: str) -> dict:
@@ -186,38 +249,35 @@ def portal_search(
     locale = content_locale(request) if request is not None else None
     language = locale.language_code if locale is not None else None
     with searching_in(language):
-        sources = [
-            (key, label, _queryset(model, request, locale))
-            for key, label, model in _sources(request)
-        ]
-        results = _run(sources, query, module, autocomplete)
+        queries = _queries(request, locale)
+        results = _run(queries, query, module, autocomplete)
         if not autocomplete and not any(results.counts.values()):
             corrected = spelling.correct(query, language)
             if corrected and corrected != query.lower():
-                retry = _run(sources, corrected, module, autocomplete)
+                retry = _run(queries, corrected, module, autocomplete)
                 if any(retry.counts.values()):
                     retry.corrected = corrected
                     return retry
     return results
 
 
-def _run(sources, query: str, module: str | None, autocomplete: bool) -> SearchResults:
+def _run(queries: list[_Query], query: str, module: str | None, autocomplete: bool):
     hits: list[SearchHit] = []
     counts: dict[str, int] = {}
-    for key, label, queryset in sources:
-        found = _find(queryset, query, autocomplete)
-        counts[key] = counts.get(key, 0) + len(found)
-        if module is not None and key != module:
-            continue
-        hits.extend(
-            SearchHit(
-                obj,
-                kind_label=label,
-                module=key,
-                score=float(getattr(obj, "_score", 0) or 0),
-                query=query,
+    for source in queries:
+        for obj in _find(source.queryset, query, autocomplete):
+            key, label = source.source_of(obj)
+            counts[key] = counts.get(key, 0) + 1
+            if module is not None and key != module:
+                continue
+            hits.append(
+                SearchHit(
+                    obj,
+                    kind_label=label,
+                    module=key,
+                    score=float(getattr(obj, "_score", 0) or 0),
+                    query=query,
+                )
             )
-            for obj in found
-        )
     hits.sort(key=lambda hit: hit.score, reverse=True)
     return SearchResults(query, hits, counts, module)

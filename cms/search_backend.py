@@ -128,7 +128,7 @@ class LanguageIndex(PostgresIndex):
                               body = EXCLUDED.body,
                               title_text = EXCLUDED.title_text,
                               body_text = EXCLUDED.body_text
-                """,  # noqa: S608 (the table name is the model's; values are parameters)
+                """,
                 params,
             )
         self._refresh_title_norms()

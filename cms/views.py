@@ -11,7 +11,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 from django.views.static import serve
 
-from cms.search import portal_search
+from cms.insights import services as insights
+from cms.search import portal_search, resolve
 from modules import registry
 
 
@@ -24,6 +25,12 @@ def search(request):
         module = None
     results = portal_search(query, request, module="" if module == "page" else module)
     page = Paginator(results.hits, 10).get_page(request.GET.get("page"))
+    page.object_list = resolve(page.object_list)
+    search_log = None
+    if query and request.GET.get("page", "1") == "1":  # not again for page 2, 3…
+        search_log = insights.search_log(
+            request=request, raw=query, results=page.paginator.count, module=module or ""
+        )
     facets = [
         {
             "key": key or "page",
@@ -44,6 +51,7 @@ def search(request):
             "module": module,
             "total": sum(results.counts.values()),
             "corrected": results.corrected,
+            "search_log": search_log.pk if search_log else None,
         },
     )
 
@@ -51,7 +59,11 @@ def search(request):
 def search_suggest(request):
     """As-you-type suggestions: the best few titles for what has been typed so far."""
     query = request.GET.get("q", "").strip()[:100]
-    hits = portal_search(query, request, autocomplete=True).hits[:6] if len(query) >= 2 else []
+    hits = (
+        resolve(portal_search(query, request, autocomplete=True).hits[:6])
+        if len(query) >= 2
+        else []
+    )
     response = JsonResponse(
         {
             "query": query,
@@ -69,11 +81,13 @@ def _facet_label(key: str) -> str:
 
 def media(request, schema: str, path: str):
     """Serve this tenant's uploads (development and the demo; production serves MEDIA_ROOT
-    through the web server with the same rule). Another tenant's folder is a 404."""
+    through the web server with the same rule). Another tenant's folder is a 404, and so is its
+    `private/` folder: files there are served only by the module views that check who may see
+    them (e.g. uploaded videos, which follow their page's privacy)."""
     if schema != connection.schema_name:
         raise Http404
     path = posixpath.normpath(path).lstrip("/")
-    if path.startswith(".."):
+    if path.startswith("..") or path == "private" or path.startswith("private/"):
         raise Http404
     root = Path(settings.MEDIA_ROOT) / connection.schema_name
     return serve(request, path, document_root=str(root))

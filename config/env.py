@@ -30,6 +30,11 @@ VARIABLES: dict[str, tuple[type, object, str]] = {
         "",
         "Redis URL for cache and Celery; empty runs Celery eagerly with an in-process cache",
     ),
+    "PAGE_CACHE_SECONDS": (
+        int,
+        300,
+        "Seconds a rendered page is kept for anonymous visitors; 0 switches the page cache off",
+    ),
     "OPENSEARCH_URL": (str, "", "OpenSearch URL; empty uses PostgreSQL search"),
     "OPENSEARCH_INDEX_PREFIX": (
         str,

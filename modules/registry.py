@@ -52,6 +52,11 @@ class ModuleSpec:
     # ahead of time, on spares and the template), and of one adding the demo's sample content
     furnish: str | None = None
     demo_content: str | None = None
+    # dotted path of `callable(*, home, language)` translating the module's demo content into
+    # `language` (a code of settings.LANGUAGES): `home` is the source home page, whose
+    # translation into that language exists when it is called (cms.demo.seed_translations).
+    # Translate top-down with `page.copy_for_translation(locale)`, skip pages already translated.
+    demo_translations: str | None = None
     enabled_by_default: bool = True
     always_on: bool = False
     extra: dict[str, Any] = field(default_factory=dict)

@@ -91,6 +91,4 @@ def queue_search_reindex(schema_name: str) -> None:
     from cms import search_opensearch
 
     if search_opensearch.is_active():
-        search_reindex_tenant.apply_async(
-            args=[schema_name], headers={"_schema_name": schema_name}
-        )
+        search_reindex_tenant.apply_async(args=[schema_name], headers={"_schema_name": schema_name})

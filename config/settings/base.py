@@ -41,6 +41,8 @@ TENANT_APPS = [
     "guardian",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
+    "django.contrib.sitemaps",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.simple_translation",
     "wagtail.locales",
     "wagtail.embeds",
@@ -56,11 +58,11 @@ TENANT_APPS = [
     "taggit",
     "django_filters",
     "cms",
+    "cms.insights",
     "api",
     "modules.kb",
     "modules.faq",
     "modules.video",
-    "cms.insights",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -93,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tenants.middleware.TenantStatusMiddleware",
     "cms.middleware.ModuleSwitchMiddleware",
+    "cms.insights.middleware.PageViewMiddleware",  # counts views the page cache answers
+    "cms.page_cache.PageCacheMiddleware",
 ]
 
 TEMPLATES = [
@@ -153,6 +157,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Pages can be translated (Wagtail's simple translation); each visitor reads the translation in
+# their language (cookie from the switcher, else Accept-Language) when the portal has one.
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
@@ -175,6 +181,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Wagtail's PostgreSQL search, with a text search configuration per content language.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search_backend"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

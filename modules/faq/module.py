@@ -13,6 +13,7 @@ SPEC = register(
         search_models=("faq.FaqItem",),
         furnish="modules.faq.services.faq_furnish",
         demo_content="modules.faq.services.faq_demo_content",
+        demo_translations="modules.faq.services.faq_demo_translations",
         extra={"nav_url": "/faq/"},
     )
 )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from modules.faq.pages import FaqGroupPage, FaqIndexPage, FaqItem, item_slug
 
@@ -80,7 +81,7 @@ DEMO_QUESTIONS = [
             ),
             (
                 "Do you support single sign-on?",
-                "<p>SAML and OpenID Connect are available on the Growth and Enterprise plans.</p>",
+                "<p>SAML and OpenID Connect are available on the Team and Business plans.</p>",
             ),
         ],
     ),
@@ -109,3 +110,87 @@ def faq_demo_content(*, home: Page) -> None:
         return
     for title, questions in DEMO_QUESTIONS:
         faq_group_create(index=index, title=title, questions=questions)
+
+
+# The demo questions in other languages: group titles and (question, answer) pairs in the order
+# of DEMO_QUESTIONS.
+DEMO_TRANSLATIONS = {
+    "ru": [
+        (
+            "Учётная запись и вход",
+            [
+                (
+                    "Как сбросить пароль?",
+                    "<p>Откройте страницу входа, нажмите <b>Забыли пароль?</b> и перейдите по "
+                    "ссылке из письма. Ссылка действует один час.</p>",
+                ),
+                (
+                    "Можно ли сменить адрес почты, с которым я вхожу?",
+                    "<p>Да: откройте <b>Профиль</b>, измените адрес и подтвердите его по "
+                    "ссылке из письма, которое придёт на новый адрес.</p>",
+                ),
+                (
+                    "Есть ли единый вход (SSO)?",
+                    "<p>SAML и OpenID Connect доступны на тарифах Team и Business.</p>",
+                ),
+            ],
+        ),
+        (
+            "Оплата",
+            [
+                (
+                    "Какие способы оплаты вы принимаете?",
+                    "<p>Карты (Visa, Mastercard, American Express), а для годовых тарифов "
+                    "также банковский перевод.</p>",
+                ),
+                (
+                    "Можно ли вернуть деньги?",
+                    "<p>За годовой тариф можно вернуть деньги пропорционально неиспользованному "
+                    "сроку в течение 30 дней после продления. Напишите нам со страницы "
+                    "контактов.</p>",
+                ),
+            ],
+        ),
+    ],
+}
+
+
+@transaction.atomic
+def faq_demo_translations(*, home: Page, language: str) -> None:
+    """The demo questions translated into `language` (when DEMO_TRANSLATIONS has it): the FAQ
+    index and each demo group are copied into the locale's tree with `copy_for_translation`
+    (the questions come along, keeping their slugs, so `q/<slug>/` is the same address in
+    every language) and given their translated title, questions and answers. Groups already
+    translated are kept as they are."""
+    groups = DEMO_TRANSLATIONS.get(language)
+    index = FaqIndexPage.objects.child_of(home).first()
+    if groups is None or index is None:
+        return
+    locale, _created = Locale.objects.get_or_create(language_code=language)
+    if index.get_translation_or_none(locale) is None:
+        translated_index = index.copy_for_translation(locale)
+        with translation.override(language):
+            translated_index.title = str(_("Frequently asked questions"))
+        translated_index.save_revision().publish()
+    for (title, questions), (translated_title, translated_questions) in zip(
+        DEMO_QUESTIONS, groups, strict=True
+    ):
+        source = (
+            FaqGroupPage.objects.child_of(index)
+            .filter(slug=slugify(title, allow_unicode=True))
+            .first()
+        )
+        if source is None or source.get_translation_or_none(locale) is not None:
+            continue
+        group = source.copy_for_translation(locale)
+        group.title = translated_title
+        by_question = {
+            question: translated
+            for (question, _answer), translated in zip(questions, translated_questions, strict=True)
+        }
+        items = list(group.items.all())
+        for item in items:
+            if item.question in by_question:
+                item.question, item.answer = by_question[item.question]
+        group.items = items
+        group.save_revision().publish()

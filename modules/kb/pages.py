@@ -61,6 +61,10 @@ class KbSearchMixin:
     search_kind = _("Knowledge base")
     search_text_field = "description"
 
+    # The standard visibility (live pages this visitor may open): the portal search runs it
+    # for every such page type in one query.
+    search_pages_visible = True
+
     @classmethod
     def search_queryset(cls, request):
         if not registry.is_enabled(MODULE_KEY, request):
@@ -79,7 +83,33 @@ class KbSearchMixin:
         }
 
 
-class KnowledgeBasePage(ModulePageMixin, KbSearchMixin, Page):
+class KbBreadcrumbMixin:
+    """schema.org BreadcrumbList JSON-LD (`breadcrumb_ld` in the context) for every KB page:
+    home, the knowledge base, category, section, the page itself."""
+
+    def breadcrumb_structured_data(self, request=None) -> dict:
+        trail = [*self.get_ancestors().filter(depth__gt=1), self]  # type: ignore[attr-defined]
+        return {
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {
+                    "@type": "ListItem",
+                    "position": position,
+                    "name": page.title,
+                    "item": page.get_full_url(request),
+                }
+                for position, page in enumerate(trail, start=1)
+            ],
+        }
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)  # type: ignore[misc]
+        context["breadcrumb_ld"] = json_for_script(self.breadcrumb_structured_data(request))
+        return context
+
+
+class KnowledgeBasePage(ModulePageMixin, KbSearchMixin, KbBreadcrumbMixin, Page):
     """The knowledge base's front door (by convention at /kb/): its categories, each with the
     sections a visitor may open."""
 
@@ -122,7 +152,7 @@ class KnowledgeBasePage(ModulePageMixin, KbSearchMixin, Page):
         return context
 
 
-class CategoryPage(ModulePageMixin, KbSearchMixin, Page):
+class CategoryPage(ModulePageMixin, KbSearchMixin, KbBreadcrumbMixin, Page):
     """A broad topic of the knowledge base ("Billing", "Getting started"), shown as a card on
     the KB index; its page lists its sections and their articles."""
 
@@ -154,7 +184,7 @@ class CategoryPage(ModulePageMixin, KbSearchMixin, Page):
         return context
 
 
-class SectionPage(ModulePageMixin, KbSearchMixin, Page):
+class SectionPage(ModulePageMixin, KbSearchMixin, KbBreadcrumbMixin, Page):
     """A group of articles inside a category ("Invoices", "Payment methods")."""
 
     description = models.TextField(_("description"), blank=True, max_length=500)
@@ -182,7 +212,7 @@ class ArticleTag(TaggedItemBase):
     )
 
 
-class ArticlePage(ModulePageMixin, KbSearchMixin, RoutablePageMixin, Page):
+class ArticlePage(ModulePageMixin, KbSearchMixin, KbBreadcrumbMixin, RoutablePageMixin, Page):
     """A help article: rich body with a table of contents, attachments, tags and related
     articles; a printable view at <article>/print/."""
 

@@ -48,7 +48,9 @@ def test_admin_adds_a_language_and_translates_the_portal(page_a, tenant_a, admin
     assert "Opening hours" in english_page.content.decode()
     # the language switcher's cookie wins over the browser's header
     russian_reader.post("/i18n/setlang/", {"language": "ru", "next": "/hours/"})
-    assert "Часы работы" in russian_reader.get("/hours/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        "Часы работы" in russian_reader.get("/hours/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
 
 
 def test_a_draft_translation_is_not_served(page_a, tenant_a, client_a):
