@@ -20,6 +20,7 @@ SPEC = register(
         admin_menu_items=("video-files",),
         furnish="modules.video.services.video_furnish",
         demo_content="modules.video.services.video_demo_content",
+        demo_translations="modules.video.services.video_demo_translations",
         extra={"nav_url": "/videos/"},
     )
 )

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from cms import safe_http
 from modules.video.files import VideoFile
@@ -208,3 +208,111 @@ def video_demo_content(*, home: Page) -> None:
     series = _publish(library, SeriesPage(**DEMO_SERIES))
     for video in DEMO_VIDEOS:
         video_page_create(parent=series, **video)
+
+
+# The demo series in Russian, by the English slug (cms.demo.seed_translations).
+DEMO_TRANSLATIONS: dict[str, dict[str, Any]] = {
+    "ru": {
+        "library": {
+            "title": "Видеоуроки",
+            "intro": "Короткие видео о том, как пользоваться центром поддержки.",
+        },
+        "help-centre-basics": {
+            "title": "Как получить максимум от центра поддержки",
+            "description": (
+                "Три коротких видео: найти ответ, следить за обращениями, настроить учётную запись."
+            ),
+        },
+        "find-an-answer": {
+            "title": "Найдите ответ меньше чем за минуту",
+            "summary": "Ищите в центре поддержки, сужайте результаты и открывайте нужную статью.",
+            "chapters": [
+                "Добро пожаловать",
+                "Поиск с главной страницы",
+                "Фильтр результатов по теме",
+                "Сохранение статьи на потом",
+            ],
+            "transcript": (
+                "[0:00] Здравствуйте! В этом видео вы узнаете, как быстрее всего найти ответ.\n"
+                "[0:20] Начните с главной страницы. Введите в поле поиска несколько слов, "
+                "например «сбросить пароль», и нажмите Enter.\n"
+                "[1:05] На странице результатов оставьте с помощью фильтров только статьи "
+                "базы знаний, вопросы или видео.\n"
+                "[2:10] Нашли то, что нужно? Добавьте статью в закладки или скопируйте ссылку, "
+                "чтобы поделиться ею с коллегой.\n"
+                "[3:00] Вот и всё. Спасибо за просмотр."
+            ),
+        },
+        "open-a-request": {
+            "title": "Создайте обращение и следите за его ходом",
+            "summary": (
+                "Напишите в поддержку с нужными подробностями и читайте все ответы в одном месте."
+            ),
+            "chapters": [
+                "Когда создавать обращение",
+                "Описание проблемы",
+                "Добавление снимков экрана",
+                "Ответы на обращение",
+            ],
+            "transcript": (
+                "[0:00] Если статьи не ответили на ваш вопрос, создайте обращение, и наша "
+                "команда поможет.\n"
+                "[0:45] Выберите «Связаться с поддержкой». Дайте обращению короткую тему и "
+                "опишите, чего вы ожидали и что произошло на самом деле.\n"
+                "[2:00] Приложите снимок экрана: часто он избавляет от лишних вопросов.\n"
+                "[3:15] Каждый ответ приходит на почту и хранится в разделе «Мои обращения», "
+                "где можно ответить или закрыть обращение."
+            ),
+        },
+        "profile-and-notifications": {
+            "title": "Настройте профиль и уведомления",
+            "summary": "Выберите язык, включите двухфакторный вход и нужные письма.",
+            "chapters": [
+                "Ваш профиль",
+                "Язык и часовой пояс",
+                "Двухфакторная аутентификация",
+                "Уведомления по почте",
+            ],
+            "transcript": (
+                "[0:00] Откройте профиль из меню в правом верхнем углу.\n"
+                "[0:50] Выберите язык центра поддержки и свой часовой пояс, чтобы даты в "
+                "обращениях показывались по вашему времени.\n"
+                "[1:40] В разделе «Безопасность» включите двухфакторную аутентификацию и "
+                "отсканируйте код приложением-аутентификатором на телефоне.\n"
+                "[2:45] Наконец, выберите, какие письма получать: ответы на обращения, "
+                "еженедельные сводки или ничего."
+            ),
+        },
+    }
+}
+
+
+@transaction.atomic
+def video_demo_translations(*, home: Page, language: str) -> None:
+    """The demo library, series and videos translated into `language` (when DEMO_TRANSLATIONS
+    has it), top-down with copy_for_translation; pages already translated are kept."""
+    texts = DEMO_TRANSLATIONS.get(language)
+    library = VideoLibraryPage.objects.child_of(home).first()
+    if texts is None or library is None:
+        return
+    locale, _created = Locale.objects.get_or_create(language_code=language)
+    pages = [library]
+    for series in SeriesPage.objects.child_of(library).filter(slug=DEMO_SERIES["slug"]):
+        pages.append(series)
+        pages.extend(VideoPage.objects.child_of(series).order_by("path"))
+    for source in pages:
+        if source.get_translation_or_none(locale) is not None:
+            continue
+        fields = texts["library"] if source.pk == library.pk else texts.get(source.slug)
+        if fields is None:
+            continue
+        copy = source.copy_for_translation(locale).specific
+        for name, value in fields.items():
+            if name == "chapters":
+                chapters = list(copy.chapters.all())
+                for chapter, title in zip(chapters, value, strict=False):
+                    chapter.title = title
+                copy.chapters = chapters
+            else:
+                setattr(copy, name, value)
+        copy.save_revision().publish()

@@ -88,6 +88,19 @@ def test_demo_seed_gives_a_help_centre_in_english_and_russian(
         assert questions["ru"] == questions["en"] >= 5
         assert FaqItem.objects.filter(question="Как сбросить пароль?").exists()
 
+        # three videos with chapters and transcripts, in both languages
+        from modules.video.pages import VideoPage
+
+        for language in ("en", "ru"):
+            videos = VideoPage.objects.live().filter(locale__language_code=language)
+            assert videos.count() == 3
+            for video in videos:
+                assert video.chapters.count() >= 3 and video.transcript.startswith("[0:00]")
+        russian_video = VideoPage.objects.get(slug="find-an-answer", locale__language_code="ru")
+        assert russian_video.chapters.first().title == "Добро пожаловать"
+        assert "Видеоуроки" in [p.title for p in russian_video.get_ancestors()]
+        assert "Найдите ответ меньше чем за минуту" in _titles(tenant_a, "закладки", "ru")
+
         # search reads each language with its own grammar: «напоминаний» finds «напоминания»
         found = _titles(tenant_a, "напоминаний", "ru")
         assert "Автоматические напоминания об оплате" in found
