@@ -6,7 +6,8 @@ the project builds anywhere the virtualenv does. The .mo files are committed; ru
 editing a .po file:
 
     uv run python bin/compilemessages.py           # write the .mo files
-    uv run python bin/compilemessages.py --check   # fail if a .mo file is missing or stale
+    uv run python bin/compilemessages.py --check   # fail if a .mo file is missing or stale,
+                                                   # or a message is untranslated or fuzzy
 
 Before writing, every translation is checked to use exactly the placeholders of its source text
 (`%(name)s`, `%d`...): a wrong one would raise at run time on the page that shows it.
@@ -59,6 +60,14 @@ def compile_catalogues(locale_dir: Path, *, check: bool) -> int:
             continue
         binary = po.to_binary()
         if check:
+            missing = [e.msgid for e in po.untranslated_entries() if not e.obsolete]
+            fuzzy = [e.msgid for e in po.fuzzy_entries() if not e.obsolete]
+            if missing or fuzzy:
+                failed = True
+                sys.stderr.write(
+                    f"{label}: {len(missing)} untranslated and {len(fuzzy)} fuzzy messages, "
+                    f"e.g. {(missing + fuzzy)[0]!r}\n"
+                )
             if not mo_path.exists() or mo_path.read_bytes() != binary:
                 failed = True
                 sys.stderr.write(f"{label}: the .mo file is missing or out of date.\n")
