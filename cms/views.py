@@ -79,15 +79,20 @@ def _facet_label(key: str) -> str:
     return str(spec.label) if spec else gettext("Pages")
 
 
+# Folders whose files are served only by views that check who may see them: `private/` (e.g.
+# uploaded videos, which follow their page's privacy) and `documents/` (Wagtail's document view
+# applies collection privacy and, for article attachments, the article's visibility).
+PROTECTED_MEDIA = {"private", "documents"}
+
+
 def media(request, schema: str, path: str):
     """Serve this tenant's uploads (development and the demo; production serves MEDIA_ROOT
-    through the web server with the same rule). Another tenant's folder is a 404, and so is its
-    `private/` folder: files there are served only by the module views that check who may see
-    them (e.g. uploaded videos, which follow their page's privacy)."""
+    through the web server with the same rule). Another tenant's folder is a 404, and so are its
+    PROTECTED_MEDIA folders."""
     if schema != connection.schema_name:
         raise Http404
     path = posixpath.normpath(path).lstrip("/")
-    if path.startswith("..") or path == "private" or path.startswith("private/"):
+    if path.startswith("..") or path.split("/", 1)[0] in PROTECTED_MEDIA:
         raise Http404
     root = Path(settings.MEDIA_ROOT) / connection.schema_name
     return serve(request, path, document_root=str(root))

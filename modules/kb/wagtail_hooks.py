@@ -60,3 +60,21 @@ def register_kb_articles_menu_item():
         icon_name="doc-full",
         order=1210,
     )
+
+
+@hooks.register("before_serve_document")
+def refuse_attachments_of_hidden_articles(document, request):
+    """An article's attachment follows the article's visibility: a file attached only to
+    articles this visitor may not open (private, draft, or the module switched off) is a 404,
+    whatever its collection's privacy says."""
+    from django.http import Http404
+
+    from modules.kb.pages import ArticlePage
+    from modules.kb.selectors import visible_pages
+
+    articles = ArticlePage.objects.filter(attachments__document=document)
+    if not articles.exists():
+        return None
+    if registry.is_enabled(MODULE_KEY, request) and visible_pages(articles, request).exists():
+        return None
+    raise Http404("No such document.")
