@@ -103,6 +103,22 @@ def furnish_portal() -> HomePage:
     return home
 
 
+def furnish_modules() -> list[str]:
+    """Run every module's `furnish` hook on this schema's portal again (they create only what
+    is missing): after an upgrade brings a new module, existing portals get its starting pages
+    too. Returns the keys of the modules furnished; nothing when the schema has no portal."""
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None or not isinstance(site.root_page.specific, HomePage):
+        return []
+    home = site.root_page.specific
+    furnished = []
+    for spec in registry.all_modules():
+        if spec.furnish:
+            import_string(spec.furnish)(home=home)
+            furnished.append(spec.key)
+    return furnished
+
+
 def personalise_portal(*, site_name: str, hostname: str, admin: dict) -> int:
     """Name the portal and its home page after the company; create its first admin.
 

@@ -1,12 +1,15 @@
 """Migrate the public schema and then every tenant, spare and template schema, with progress,
-and make sure the platform host exists."""
+and make sure the platform host exists. Each portal is then furnished again (cms.setup
+.furnish_modules), so a module added by an upgrade has its starting pages in existing portals."""
 
 import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django_tenants.utils import schema_context
 
+from cms.setup import furnish_modules
 from tenants.models import Tenant
 from tenants.services import platform_ensure
 
@@ -33,6 +36,8 @@ class Command(BaseCommand):
                 interactive=False,
                 verbosity=0,
             )
+            with schema_context(schema):
+                furnish_modules()
             connection.set_schema_to_public()
             width = 30
             filled = int(width * done / total)
