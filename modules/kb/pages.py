@@ -30,8 +30,10 @@ from wagtail.documents import get_document_model_string
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.search.backends import get_search_backend
 
 from cms.pages import ModulePageMixin
+from cms.search_backend import searching_in
 from modules import registry
 from modules.kb.blocks import ArticleBodyBlock
 from modules.kb.selectors import visible_pages
@@ -345,9 +347,25 @@ class ArticlePage(ModulePageMixin, KbSearchMixin, KbBreadcrumbMixin, RoutablePag
         }
         return [found[pk] for pk in chosen if pk in found and pk != self.pk]
 
+    def similar_by_text(self, request, *, limit: int = 10) -> dict[int, float]:
+        """Articles whose words are like this one's title, summary and tags (the search index,
+        in this article's language): pk → search rank. Only ones this visitor may open."""
+        words = " ".join([self.title, self.summary, *(tag.name for tag in self.tags.all())])
+        words = " ".join(sorted({word for word in words.split() if len(word) > 3}))[:300]
+        if not words:
+            return {}
+        candidates = visible_pages(
+            ArticlePage.objects.filter(locale_id=self.locale_id).exclude(pk=self.pk), request
+        )
+        with searching_in(self.locale.language_code):
+            found = get_search_backend().search(words, candidates, operator="or")
+            ranked = found.annotate_score("_score")[:limit]
+            return {page.pk: float(page._score or 0) for page in ranked}
+
     def suggested_articles(self, request, *, exclude=(), limit: int = SUGGESTIONS):
-        """Articles like this one: the more tags they share with it the better, then those in
-        the same section, then the most recently updated. Only ones this visitor may open."""
+        """Articles like this one: the more tags they share with it the better, then the more
+        alike their words (the search index's rank), then those in the same section, then the
+        most recently updated. Only ones this visitor may open."""
         tag_ids = [tag.pk for tag in self.tags.all()]
         shared: dict[int, int] = {}
         if tag_ids:
@@ -359,10 +377,11 @@ class ArticlePage(ModulePageMixin, KbSearchMixin, KbBreadcrumbMixin, RoutablePag
                 .annotate(total=Count("id"))
                 .values_list("content_object_id", "total")
             )
+        alike = self.similar_by_text(request)
         section_path = _parent_path(self.path)
         candidates = (
             ArticlePage.objects.filter(
-                models.Q(pk__in=list(shared)) | models.Q(path__startswith=section_path)
+                models.Q(pk__in=[*shared, *alike]) | models.Q(path__startswith=section_path)
             )
             .exclude(pk=self.pk)
             .exclude(pk__in=[*exclude])
@@ -372,6 +391,7 @@ class ArticlePage(ModulePageMixin, KbSearchMixin, KbBreadcrumbMixin, RoutablePag
         pages.sort(
             key=lambda page: (
                 -shared.get(page.pk, 0),
+                -alike.get(page.pk, 0.0),
                 not page.path.startswith(section_path),
             )
         )

@@ -177,3 +177,26 @@ def test_every_kb_page_type_keeps_the_search_contract(kb_a, tenant_a, client_a):
         "snippet": "Bills.",
         "kind": "Section",
     }
+
+
+def test_suggestions_include_articles_alike_in_words(kb_a, tenant_a, client_a):
+    """An article elsewhere in the knowledge base, sharing no tag and no section but written
+    about the same thing, is suggested; an unrelated one is not."""
+    from modules.kb.pages import ArticlePage, CategoryPage, SectionPage
+
+    with tenant_context(tenant_a):
+        other_category = publish(kb_a["kb"], CategoryPage(title="Accounting", slug="accounting"))
+        exports = publish(other_category, SectionPage(title="Exports", slug="exports"))
+        publish(
+            exports,
+            ArticlePage(
+                title="Invoices as PDF files",
+                slug="invoice-pdf",
+                summary="Every invoice can be downloaded as a PDF.",
+            ),
+        )
+        publish(exports, ArticlePage(title="Team calendars", slug="calendars", summary="Dates."))
+    page = html(client_a.get(ARTICLE_URL))
+    suggested = page.split('id="kb-suggested-title"')[1].split("</section>")[0]
+    assert "Invoices as PDF files" in suggested
+    assert "Team calendars" not in suggested
