@@ -176,3 +176,16 @@ def admin_client_a(tenant_a):
 @pytest.fixture
 def admin_client_b(tenant_b):
     return login_on(TenantClient(host_of(tenant_b)), tenant_b, admin_of(tenant_b))
+
+
+@pytest.fixture
+def celery_eager():
+    """Run Celery tasks in the test's own process, also when REDIS_URL points at a broker (as in
+    .ci/run): for tests about what a task does, not about the worker (tests/test_celery.py runs a
+    real worker)."""
+    from config.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

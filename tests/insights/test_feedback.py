@@ -122,7 +122,7 @@ def test_javascript_vote_answers_json(kb_a, client_a):
 
 
 def test_flag_at_threshold_and_the_owner_is_emailed_once(
-    kb_a, client_a, tenant_a, django_capture_on_commit_callbacks
+    kb_a, client_a, tenant_a, django_capture_on_commit_callbacks, celery_eager
 ):
     article = kb_a["article"]
     with tenant_context(tenant_a):

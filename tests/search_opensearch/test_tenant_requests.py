@@ -206,7 +206,7 @@ def test_reindex_with_the_postgresql_backend_rebuilds_each_schema(tenant_a, tena
         assert portal_search("walrus", None).hits == []
 
 
-def test_a_new_portal_is_indexed_after_signup(fake_opensearch, settings):
+def test_a_new_portal_is_indexed_after_signup(fake_opensearch, settings, celery_eager):
     """A portal made by cloning has its pages in PostgreSQL at once; after the signup commits,
     a task writes them into the cluster under the new tenant's routing."""
     from tenants import provisioning, services
