@@ -63,7 +63,8 @@ from tenants.services import platform_ensure  # noqa: E402
 
 settings.DEBUG = False
 settings.SPARE_SCHEMAS = 0
-SLUG = "bench-search"
+SLUG = "bench-kb"  # the tenant searched (its data shape is DATA_VERSION's)
+OTHERS = "bench-search"  # prefix of the other tenants' slugs
 TARGET_SEARCH_P95_MS = 50
 TARGET_SUGGEST_P95_MS = 30
 SECTIONS = 20
@@ -178,24 +179,55 @@ def summarise(values: list[float]) -> dict:
 # --- data ---------------------------------------------------------------------------------------
 
 
+SYLLABLES_EN = [c + v for c in "bdklmnprstv" for v in "aeiou"]
+SYLLABLES_RU = [c + v for c in "бдклмнпрст" for v in "аеиоу"]
+FILLER_WORDS = 6000
+
+
+def _filler(syllables: list[str]) -> tuple[list[str], list[float]]:
+    """A made-up vocabulary of FILLER_WORDS words and Zipf weights for it: the ordinary words
+    of articles, a few very common and most rare, as in real text."""
+    rng = random.Random(len(syllables))
+    words: list[str] = []
+    seen: set[str] = set()
+    while len(words) < FILLER_WORDS:
+        word = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words, [1 / (rank**1.07) for rank in range(1, FILLER_WORDS + 1)]
+
+
+FILLER = {"en": _filler(SYLLABLES_EN), "ru": _filler(SYLLABLES_RU)}
+
+
 def article_text(rng: random.Random, n: int) -> tuple[str, str, list]:
+    """An article about two help-centre topics: the topics in the title and several times in
+    the body, a few other help-centre words mentioned once, and ~140 ordinary words (Zipf).
+    So a query for a help-centre word matches a realistic share of the articles (about one in
+    ten), not nearly all of them."""
     russian = n % 5 == 0
     words = WORDS_RU if russian else WORDS_EN
+    filler, weights = FILLER["ru" if russian else "en"]
     topic, other = rng.sample(words, 2)
     if russian:
         title = f"Как изменить {topic}: {other} ({n})"
     else:
         title = f"How to {rng.choice(VERBS)} your {topic} and {other} ({n})"
-    sentences = [
-        " ".join(rng.choice(words) for _ in range(12)).capitalize() + "." for _ in range(6)
-    ]
+    mentions = [topic] * 3 + [other] * 2 + rng.sample(words, 3)
+    sentences = []
+    for _ in range(10):
+        sentence = rng.choices(filler, weights=weights, k=14)
+        if mentions:
+            sentence[rng.randrange(len(sentence))] = mentions.pop()
+        sentences.append(" ".join(sentence).capitalize() + ".")
     body = [
         ("heading", {"level": "2", "text": topic.capitalize()}),
-        ("paragraph", "<p>" + " ".join(sentences[:3]) + "</p>"),
+        ("paragraph", "<p>" + " ".join(sentences[:5]) + "</p>"),
         ("heading", {"level": "2", "text": other.capitalize()}),
-        ("paragraph", "<p>" + " ".join(sentences[3:]) + "</p>"),
+        ("paragraph", "<p>" + " ".join(sentences[5:]) + "</p>"),
     ]
-    return title, " ".join(sentences[:1]), body
+    return title, sentences[0], body
 
 
 def add_articles(section, count: int, rng: random.Random, start: int = 0) -> None:
@@ -277,6 +309,9 @@ def furnish_tenant(tenant: Tenant, articles: int, *, progress: bool) -> None:
         if progress:
             print()
         reindex_schema(tenant.schema_name)
+        # Fresh planner statistics, as autovacuum would gather soon after a bulk load.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def ensure_tenant(slug: str, name: str) -> Tenant:
@@ -302,7 +337,7 @@ def prepare(articles: int, tenants: int) -> Tenant:
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
     platform_ensure()
     provisioning.ensure_template()
-    others = [f"{SLUG}-{n:03d}" for n in range(tenants)]
+    others = [f"{OTHERS}-{n:03d}" for n in range(tenants)]
     missing = Tenant.objects.filter(slug__in=others).count()
     missing = tenants - missing
     if missing:
@@ -399,7 +434,22 @@ def measure(tenant: Tenant, queries: list[str]) -> tuple[dict, dict]:
         "baseline title__icontains": summarise(timed(baseline, queries)),
     }
     no_hits = [q for q, n in hits.items() if not n]
-    return rows, {"queries_without_results": no_hits}
+    # The shape of the data: how many of the tenant's articles each query matches (untimed).
+    from wagtail.search.backends import get_search_backend
+
+    from modules.kb.pages import ArticlePage
+
+    with tenant_context(tenant):
+        backend = get_search_backend()
+        matching = [
+            backend.search(q, ArticlePage.objects.live(), operator="or").count()
+            for q in sorted(set(queries))
+        ]
+    return rows, {
+        "queries_without_results": no_hits,
+        "articles_matching_median": statistics.median(matching),
+        "articles_matching_max": max(matching),
+    }
 
 
 def main() -> int:
@@ -448,6 +498,10 @@ def main() -> int:
         f"{verdict[suggest_p95 < TARGET_SUGGEST_P95_MS]}"
     )
     print(f"search p95 / baseline p95: {search_p95 / base_p95:.1f}x" if base_p95 else "")
+    print(
+        f"articles matching a query: median {extra['articles_matching_median']:.0f}, "
+        f"max {extra['articles_matching_max']} (of {article_count})"
+    )
     if extra["queries_without_results"]:
         print(
             f"queries without results: {len(set(extra['queries_without_results']))} distinct: "

@@ -182,6 +182,9 @@ def _queries(request, locale) -> list[_Query]:
         )
         if locale is not None:
             queryset = queryset.filter(locale=locale)
+        # Ranked rows carry only what ranking and counting need; the page of results on screen
+        # is loaded in full by resolve().
+        queryset = queryset.only("id", "content_type_id")
         queries.append(_Query(queryset, by_content_type=by_content_type))
     for key, label, model in sources:
         if not _searched_with_pages(model):
@@ -227,7 +230,7 @@ def highlight(text: str, query: str) -> SafeString:
     return mark_safe(escaped)  # noqa: S308 (built from escaped text and our own <mark> tags)
 
 
-def _find(queryset, query: str, autocomplete: bool):
+def _find(queryset, query: str, autocomplete: bool, limit: int = PER_SOURCE_LIMIT):
     """Run the query through the search backend (any queryset of an indexed model works, with or
     without a searchable manager). Models without AutocompleteFields match whole words only."""
     backend = get_search_backend()
@@ -235,14 +238,20 @@ def _find(queryset, query: str, autocomplete: bool):
         found = backend.autocomplete(query, queryset)
     else:
         found = backend.search(query, queryset, operator="or")
-    return list(found.annotate_score("_score")[:PER_SOURCE_LIMIT])
+    return list(found.annotate_score("_score")[:limit])
 
 
 def portal_search(
-    query: str, request=None, *, module: str | None = None, autocomplete: bool = False
+    query: str,
+    request=None,
+    *,
+    module: str | None = None,
+    autocomplete: bool = False,
+    limit: int = PER_SOURCE_LIMIT,
 ) -> SearchResults:
     """Search everything visible to `request`. With `autocomplete`, the last word may be
-    partial (as-you-type suggestions)."""
+    partial (as-you-type suggestions). `limit`: at most this many hits from each query (the
+    counts per module count no further)."""
     query = (query or "").strip()[:200]
     if not query:
         return SearchResults(query, [], {}, module)
@@ -250,22 +259,22 @@ def portal_search(
     language = locale.language_code if locale is not None else None
     with searching_in(language):
         queries = _queries(request, locale)
-        results = _run(queries, query, module, autocomplete)
+        results = _run(queries, query, module, autocomplete, limit)
         if not autocomplete and not any(results.counts.values()):
             corrected = spelling.correct(query, language)
             if corrected and corrected != query.lower():
-                retry = _run(queries, corrected, module, autocomplete)
+                retry = _run(queries, corrected, module, autocomplete, limit)
                 if any(retry.counts.values()):
                     retry.corrected = corrected
                     return retry
     return results
 
 
-def _run(queries: list[_Query], query: str, module: str | None, autocomplete: bool):
+def _run(queries: list[_Query], query: str, module: str | None, autocomplete: bool, limit: int):
     hits: list[SearchHit] = []
     counts: dict[str, int] = {}
     for source in queries:
-        for obj in _find(source.queryset, query, autocomplete):
+        for obj in _find(source.queryset, query, autocomplete, limit):
             key, label = source.source_of(obj)
             counts[key] = counts.get(key, 0) + 1
             if module is not None and key != module:

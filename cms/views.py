@@ -56,14 +56,16 @@ def search(request):
     )
 
 
+SUGGESTIONS = 6
+
+
 def search_suggest(request):
     """As-you-type suggestions: the best few titles for what has been typed so far."""
     query = request.GET.get("q", "").strip()[:100]
-    hits = (
-        resolve(portal_search(query, request, autocomplete=True).hits[:6])
-        if len(query) >= 2
-        else []
-    )
+    hits = []
+    if len(query) >= 2:
+        found = portal_search(query, request, autocomplete=True, limit=SUGGESTIONS)
+        hits = resolve(found.hits[:SUGGESTIONS])
     response = JsonResponse(
         {
             "query": query,
