@@ -62,6 +62,14 @@ class SearchHit:
         return _result(obj, self._kind_label)
 
     @property
+    def path(self) -> str:
+        """Where the result sits in the page tree (for the category filter): a page's own path,
+        or what a model that is not a page says through `search_path()`."""
+        if isinstance(self.obj, Page):
+            return self.obj.path
+        return self.obj.search_path() if hasattr(self.obj, "search_path") else ""
+
+    @property
     def title(self) -> str:
         return self._data["title"]
 
@@ -184,7 +192,7 @@ def _queries(request, locale) -> list[_Query]:
             queryset = queryset.filter(locale=locale)
         # Ranked rows carry only what ranking and counting need; the page of results on screen
         # is loaded in full by resolve().
-        queryset = queryset.only("id", "content_type_id")
+        queryset = queryset.only("id", "content_type_id", "path")
         queries.append(_Query(queryset, by_content_type=by_content_type))
     for key, label, model in sources:
         if not _searched_with_pages(model):
@@ -290,3 +298,42 @@ def _run(queries: list[_Query], query: str, module: str | None, autocomplete: bo
             )
     hits.sort(key=lambda hit: hit.score, reverse=True)
     return SearchResults(query, hits, counts, module)
+
+
+@dataclass
+class Category:
+    page: Page
+    module: str
+    count: int = 0
+
+
+def categories(request, hits) -> list[Category]:
+    """The categories the hits fall in, with how many each: pages of the types switched-on
+    modules name as their categories (`ModuleSpec.extra["category_types"]`: knowledge base
+    categories, FAQ groups, video series) that this visitor may open, in the content tree
+    being searched, in tree order."""
+    types = []
+    enabled = registry.enabled_keys(request)
+    for spec in registry.all_modules():
+        if spec.key in enabled:
+            for label in spec.extra.get("category_types", ()):
+                try:
+                    types.append((spec.key, apps.get_model(label)))
+                except (LookupError, ValueError):
+                    continue
+    if not types or not hits:
+        return []
+    content_types = ContentType.objects.get_for_models(*(model for _key, model in types))
+    module_of = {content_types[model].pk: key for key, model in types}
+    pages = visible_pages(Page.objects.filter(content_type_id__in=list(module_of)), request)
+    locale = content_locale(request) if request is not None else None
+    if locale is not None:
+        pages = pages.filter(locale=locale)
+    found = [
+        Category(page, module_of[page.content_type_id])
+        for page in pages.only("id", "title", "path", "content_type_id").order_by("path")
+    ]
+    paths = [hit.path for hit in hits]
+    for category in found:
+        category.count = sum(1 for path in paths if path.startswith(category.page.path))
+    return [category for category in found if category.count]

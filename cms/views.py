@@ -12,19 +12,36 @@ from django.utils.translation import gettext
 from django.views.static import serve
 
 from cms.insights import services as insights
-from cms.search import portal_search, resolve
+from cms.search import categories, portal_search, resolve
 from modules import registry
 
 
 def search(request):
-    """One results page across the portal's pages and every switched-on module, with a filter
-    by module (`?module=`) and pagination."""
+    """One results page across the portal's pages and every switched-on module, with filters
+    by module (`?module=`) and by category (`?category=<page id>`: a knowledge base category,
+    an FAQ group, a video series), and pagination. Each filter's counts take the other filter
+    into account."""
     query = request.GET.get("q", "").strip()[:200]
     module = request.GET.get("module") or None
     if module is not None and module not in registry.enabled_keys(request) and module != "page":
         module = None
-    results = portal_search(query, request, module="" if module == "page" else module)
-    page = Paginator(results.hits, 10).get_page(request.GET.get("page"))
+    results = portal_search(query, request)
+    hits = results.hits
+
+    in_module = hits if module is None else [h for h in hits if (h.module or "page") == module]
+    found_categories = categories(request, in_module)
+    category = None
+    category_id = request.GET.get("category", "")
+    if category_id.isdigit():
+        category = next((c for c in found_categories if c.page.pk == int(category_id)), None)
+    if category is not None:
+        hits = [hit for hit in hits if hit.path.startswith(category.page.path)]
+    counts: dict[str, int] = {}
+    for hit in hits:
+        counts[hit.module] = counts.get(hit.module, 0) + 1
+    shown = hits if module is None else [h for h in hits if (h.module or "page") == module]
+
+    page = Paginator(shown, 10).get_page(request.GET.get("page"))
     page.object_list = resolve(page.object_list)
     search_log = None
     if query and request.GET.get("page", "1") == "1":  # not again for page 2, 3…
@@ -38,7 +55,7 @@ def search(request):
             "count": count,
             "active": (key or "page") == module,
         }
-        for key, count in results.counts.items()
+        for key, count in counts.items()
         if count
     ]
     return render(
@@ -49,7 +66,9 @@ def search(request):
             "page": page,
             "facets": facets,
             "module": module,
-            "total": sum(results.counts.values()),
+            "categories": found_categories,
+            "category": category,
+            "total": len(hits),
             "corrected": results.corrected,
             "search_log": search_log.pk if search_log else None,
         },

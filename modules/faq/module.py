@@ -14,6 +14,6 @@ SPEC = register(
         furnish="modules.faq.services.faq_furnish",
         demo_content="modules.faq.services.faq_demo_content",
         demo_translations="modules.faq.services.faq_demo_translations",
-        extra={"nav_url": "/faq/"},
+        extra={"nav_url": "/faq/", "category_types": ("faq.FaqGroupPage",)},
     )
 )

@@ -256,6 +256,10 @@ class FaqItem(index.Indexed, Orderable):
     def search_language(self) -> str:
         return self.page.locale.language_code
 
+    def search_path(self) -> str:
+        """Where the question sits in the page tree: its group's path (category filter)."""
+        return self.page.path
+
     def save(self, *args, **kwargs):
         if not self.slug:
             siblings = FaqItem.objects.filter(page_id=self.page_id).exclude(pk=self.pk)

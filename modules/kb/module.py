@@ -25,6 +25,6 @@ SPEC = register(
         furnish="modules.kb.services.kb_furnish",
         demo_content="modules.kb.services.kb_demo_content",
         demo_translations="modules.kb.services.kb_demo_translations",
-        extra={"nav_url": "/kb/"},
+        extra={"nav_url": "/kb/", "category_types": ("kb.CategoryPage",)},
     )
 )

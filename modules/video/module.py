@@ -21,6 +21,6 @@ SPEC = register(
         furnish="modules.video.services.video_furnish",
         demo_content="modules.video.services.video_demo_content",
         demo_translations="modules.video.services.video_demo_translations",
-        extra={"nav_url": "/videos/"},
+        extra={"nav_url": "/videos/", "category_types": ("video.SeriesPage",)},
     )
 )
