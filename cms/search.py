@@ -40,7 +40,7 @@ from cms.visibility import visible_pages
 from modules import registry
 
 SNIPPET_CHARS = 240
-PER_SOURCE_LIMIT = 200
+PER_SOURCE_LIMIT = 100  # the best this many of each query; counts say "at least" beyond
 
 
 class SearchHit:
@@ -97,6 +97,7 @@ class SearchResults:
     counts: dict[str, int]  # module key ("" for pages) → number of hits
     module: str | None
     corrected: str | None = None  # the query actually run, when the typed one found nothing
+    capped: bool = False  # some query had more matches than it returned (counts are minimums)
 
 
 def resolve(hits) -> list:
@@ -141,6 +142,22 @@ def _sources(request):
             yield spec.key, str(spec.label), model
 
 
+_CONTENT_TYPES: dict[tuple[str, type], int] = {}
+
+
+def _content_type_ids(models) -> dict:
+    """model → its content type id in this schema, remembered per schema (a content type's id
+    never changes once its row exists, and schema names are never reused)."""
+    from django.db import connection
+
+    schema = connection.schema_name
+    missing = [model for model in models if (schema, model) not in _CONTENT_TYPES]
+    if missing:
+        for model, content_type in ContentType.objects.get_for_models(*missing).items():
+            _CONTENT_TYPES[(schema, model)] = content_type.pk
+    return {model: _CONTENT_TYPES[(schema, model)] for model in models}
+
+
 def _searched_with_pages(model) -> bool:
     """Page types searched together, in one query over all pages: those with no search_queryset
     of their own, and those whose search_queryset is the standard "live pages this visitor may
@@ -183,8 +200,8 @@ def _queries(request, locale) -> list[_Query]:
     pages = [(key, label, model) for key, label, model in sources if _searched_with_pages(model)]
     queries = []
     if pages:
-        types = ContentType.objects.get_for_models(*(model for _k, _l, model in pages))
-        by_content_type = {types[model].pk: (key, label) for key, label, model in pages}
+        types = _content_type_ids([model for _k, _l, model in pages])
+        by_content_type = {types[model]: (key, label) for key, label, model in pages}
         queryset = visible_pages(
             Page.objects.filter(content_type_id__in=list(by_content_type)), request
         )
@@ -281,8 +298,11 @@ def portal_search(
 def _run(queries: list[_Query], query: str, module: str | None, autocomplete: bool, limit: int):
     hits: list[SearchHit] = []
     counts: dict[str, int] = {}
+    capped = False
     for source in queries:
-        for obj in _find(source.queryset, query, autocomplete, limit):
+        found = _find(source.queryset, query, autocomplete, limit)
+        capped = capped or len(found) >= limit
+        for obj in found:
             key, label = source.source_of(obj)
             counts[key] = counts.get(key, 0) + 1
             if module is not None and key != module:
@@ -297,7 +317,7 @@ def _run(queries: list[_Query], query: str, module: str | None, autocomplete: bo
                 )
             )
     hits.sort(key=lambda hit: hit.score, reverse=True)
-    return SearchResults(query, hits, counts, module)
+    return SearchResults(query, hits, counts, module, capped=capped)
 
 
 @dataclass
@@ -323,8 +343,8 @@ def categories(request, hits) -> list[Category]:
                     continue
     if not types or not hits:
         return []
-    content_types = ContentType.objects.get_for_models(*(model for _key, model in types))
-    module_of = {content_types[model].pk: key for key, model in types}
+    content_types = _content_type_ids([model for _key, model in types])
+    module_of = {content_types[model]: key for key, model in types}
     pages = visible_pages(Page.objects.filter(content_type_id__in=list(module_of)), request)
     locale = content_locale(request) if request is not None else None
     if locale is not None:

@@ -7,7 +7,7 @@ shows ("Showing results for password").
 
 The vocabulary is the tenant's own: every word of its search index (the plain text the index
 keeps beside its vectors), counted with PostgreSQL's ts_stat, kept in the tenant's cache and
-rebuilt when the index changes. Nothing here needs a PostgreSQL extension, so it works the same
+rebuilt at most every ten minutes. Nothing here needs a PostgreSQL extension, so it works the same
 on the embedded server.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import time
 
 from django.core.cache import cache
 from django.db import connection
@@ -29,34 +30,61 @@ CACHE_SECONDS = 600
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def _index_version() -> str:
+_MEMO: dict[tuple[str, float], tuple[dict[str, int], dict[int, list[str]]]] = {}
+
+
+def _build() -> tuple[float, dict[str, int]]:
     table = IndexEntry._meta.db_table
+    inner = f"SELECT to_tsvector('simple', title_text || ' ' || body_text) FROM {table}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*), coalesce(max(id), 0) FROM {table}")  # noqa: S608
-        count, last = cursor.fetchone()
-    return f"{count}.{last}"
+        cursor.execute(
+            "SELECT word, ndoc FROM ts_stat(%s) WHERE length(word) >= %s "
+            "ORDER BY ndoc DESC LIMIT %s",
+            [inner, MIN_WORD - 1, MAX_WORDS],
+        )
+        words = dict(cursor.fetchall())
+    built = time.time()
+    # The cache's keys are per tenant schema (django-tenants' key function).
+    cache.set_many({"search-vocabulary": words, "search-vocabulary-built": built}, CACHE_SECONDS)
+    return built, words
+
+
+def _vocabulary_by_length() -> tuple[dict[str, int], dict[int, list[str]]]:
+    """word → number of indexed objects containing it, for this tenant's index, and the words
+    grouped by length. Rebuilt at most every CACHE_SECONDS (a word published a minute ago may
+    not be offered as a correction yet, but a portal that publishes often does not pay for a
+    rebuild on every typo); kept in this process per tenant and build, so a query neither
+    reloads nor regroups twenty thousand words."""
+    built = cache.get("search-vocabulary-built")
+    memo = _MEMO.get((connection.schema_name, built)) if built is not None else None
+    if memo is not None:
+        return memo
+    words = cache.get("search-vocabulary") if built is not None else None
+    if words is None:
+        built, words = _build()
+    by_length: dict[int, list[str]] = {}
+    for word in words:
+        by_length.setdefault(len(word), []).append(word)
+    if len(_MEMO) > 64:
+        _MEMO.clear()
+    _MEMO[(connection.schema_name, built)] = (words, by_length)
+    return words, by_length
 
 
 def vocabulary() -> dict[str, int]:
-    """word → number of indexed objects containing it, for this tenant's index."""
-    key = f"search-vocabulary:{_index_version()}"
-    words = cache.get(key)
-    if words is None:
-        table = IndexEntry._meta.db_table
-        inner = f"SELECT to_tsvector('simple', title_text || ' ' || body_text) FROM {table}"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT word, ndoc FROM ts_stat(%s) WHERE length(word) >= %s "
-                "ORDER BY ndoc DESC LIMIT %s",
-                [inner, MIN_WORD - 1, MAX_WORDS],
-            )
-            words = dict(cursor.fetchall())
-        cache.set(key, words, CACHE_SECONDS)
-    return words
+    return _vocabulary_by_length()[0]
 
 
 def _closest(word: str, words: dict[str, int], by_length: dict[int, list[str]]) -> str | None:
-    candidates = [w for n in range(len(word) - 2, len(word) + 3) for w in by_length.get(n, ())]
+    # Typos keep a word's length within two letters and almost always its first or second
+    # letter: only those words are compared.
+    spread = 1 if len(word) < 7 else 2
+    candidates = [
+        w
+        for n in range(len(word) - spread, len(word) + spread + 1)
+        for w in by_length.get(n, ())
+        if w[0] == word[0] or w[1:2] == word[1:2]
+    ]
     best = difflib.get_close_matches(word, candidates, n=5, cutoff=CUTOFF)
     if not best:
         return None
@@ -71,12 +99,9 @@ def correct(query: str, language: str | None = None) -> str | None:
     terms = _WORD.findall(prepared)
     if not terms:
         return None
-    words = vocabulary()
+    words, by_length = _vocabulary_by_length()
     if not words:
         return None
-    by_length: dict[int, list[str]] = {}
-    for word in words:
-        by_length.setdefault(len(word), []).append(word)
     changed = False
     corrected = []
     for term in terms:

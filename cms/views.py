@@ -70,6 +70,7 @@ def search(request):
             "category": category,
             "total": len(hits),
             "corrected": results.corrected,
+            "capped": results.capped,
             "search_log": search_log.pk if search_log else None,
         },
     )
