@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -32,9 +32,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.search.backends import get_search_backend
 
-from cms.pages import ModulePageMixin
+from cms.pages import ModulePageMixin, PageSearchMixin
 from cms.search_backend import searching_in
-from modules import registry
 from modules.kb.blocks import ArticleBodyBlock
 from modules.kb.selectors import visible_pages
 
@@ -56,33 +55,13 @@ def _parent_path(page_path: str) -> str:
     return page_path[: -Page.steplen]
 
 
-class KbSearchMixin:
+class KbSearchMixin(PageSearchMixin):
     """The search contract (cms.search) for every KB page type: only pages this request may
     open, none while the module is switched off."""
 
+    search_module = MODULE_KEY
     search_kind = _("Knowledge base")
     search_text_field = "description"
-
-    # The standard visibility (live pages this visitor may open): the portal search runs it
-    # for every such page type in one query.
-    search_pages_visible = True
-
-    @classmethod
-    def search_queryset(cls, request):
-        if not registry.is_enabled(MODULE_KEY, request):
-            return cls.objects.none()
-        return visible_pages(cls.objects.all(), request)
-
-    def search_snippet(self) -> str:
-        return getattr(self, self.search_text_field, "") or ""
-
-    def search_result(self) -> dict:
-        return {
-            "title": self.title,
-            "url": self.url,
-            "snippet": Truncator(strip_tags(self.search_snippet())).chars(SNIPPET_LENGTH),
-            "kind": str(self.search_kind),
-        }
 
 
 class KbBreadcrumbMixin:

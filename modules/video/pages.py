@@ -20,9 +20,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -30,8 +28,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from cms.pages import ModulePageMixin
-from modules import registry
+from cms.pages import ModulePageMixin, PageSearchMixin
 from modules.video.selectors import visible_pages
 from modules.video.timecodes import (
     MAX_SECONDS,
@@ -58,36 +55,14 @@ def json_for_script(data: dict) -> SafeString:
     return mark_safe(text)  # noqa: S308  (no <, > or & is left to end the script)
 
 
-class VideoSearchMixin:
+class VideoSearchMixin(PageSearchMixin):
     """The search contract (cms.search) for every video page type: only pages this request may
     open, none while the module is switched off."""
 
+    search_module = MODULE_KEY
     search_kind = _("Video")
     search_text_field = "intro"
     search_snippet_length = SNIPPET_LENGTH
-
-    # The standard visibility (live pages this visitor may open): the portal search runs it
-    # for every such page type in one query.
-    search_pages_visible = True
-
-    @classmethod
-    def search_queryset(cls, request):
-        if not registry.is_enabled(MODULE_KEY, request):
-            return cls.objects.none()
-        return visible_pages(cls.objects.all(), request)
-
-    def search_snippet(self) -> str:
-        return getattr(self, self.search_text_field, "") or ""
-
-    def search_result(self) -> dict:
-        return {
-            "title": self.title,
-            "url": self.url,
-            "snippet": Truncator(strip_tags(self.search_snippet())).chars(
-                self.search_snippet_length
-            ),
-            "kind": str(self.search_kind),
-        }
 
 
 def _with_cards(videos) -> list:
