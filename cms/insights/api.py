@@ -126,6 +126,13 @@ class SearchView(APIView):
         )
         paginator = self.pagination_class()
         hits = resolve(paginator.paginate_queryset(results.hits, request, view=self))
+        if request.query_params.get("page", "1") == "1":  # like the results page: once a query
+            services.search_log(
+                request=django_request,
+                raw=params.validated_data["q"],
+                results=paginator.page.paginator.count,
+                module=module or "",
+            )
         rows = [
             {
                 "title": hit.title,

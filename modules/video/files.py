@@ -15,7 +15,9 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -113,3 +115,12 @@ class VideoFile(index.Indexed, models.Model):
             self.content_type = sniff_video(self.file.read(64)) or ""
             self.file.seek(0)
             self.size = self.file.size or 0
+
+
+@receiver(post_delete, sender=VideoFile)
+def delete_stored_file(sender, instance: VideoFile, **kwargs) -> None:
+    """A deleted upload takes its stored file with it, once the deletion is committed (a
+    rolled-back delete keeps both)."""
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -97,3 +97,18 @@ def test_endpoints_are_in_the_openapi_schema(client_a):
     assert "post" in schema["paths"]["/api/v1/feedback/"]
     search = schema["paths"]["/api/v1/search/"]["get"]
     assert {p["name"] for p in search["parameters"]} >= {"q", "module", "page"}
+
+
+def test_api_searches_count_in_search_analytics(kb_a, tenant_a, client_a, client_b):
+    from cms.insights.models import MissingContentTask, SearchQuery
+
+    client_a.get("/api/v1/search/", {"q": "Invoice"})
+    client_a.get("/api/v1/search/", {"q": "invoice", "page": 2})  # not again for page 2
+    for _ in range(3):
+        client_a.get("/api/v1/search/", {"q": "walrus tusks"})
+    client_b.get("/api/v1/search/", {"q": "invoice"})
+    with tenant_context(tenant_a):
+        logged = list(SearchQuery.objects.values_list("query", "results").order_by("pk"))
+        assert logged[0][0] == "invoice" and logged[0][1] >= 1
+        assert [q for q, _n in logged].count("invoice") == 1
+        assert MissingContentTask.objects.filter(query="walrus tusks").exists()

@@ -1,6 +1,8 @@
 """Uploaded videos: checked by content and size, stored privately per tenant, served with Range
 requests (so seeking works) only to visitors who may open the video's page."""
 
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -168,3 +170,15 @@ def test_admin_uploads_a_video_file(tenant_a, admin_client_a):
     response = admin_client_a.post(url, {"title": "Cat", "file": fake})
     assert response.status_code == 200
     assert "not an MP4 or WebM video" in response.content.decode()
+
+
+def test_deleting_an_upload_removes_its_stored_file(
+    videos_a, tenant_a, media_root, django_capture_on_commit_callbacks
+):
+    upload = videos_a["upload"]
+    with tenant_context(tenant_a):
+        stored = upload.file.path
+        assert Path(stored).exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            type(upload).objects.get(pk=upload.pk).delete()
+    assert not Path(stored).exists()
