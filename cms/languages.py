@@ -16,7 +16,6 @@ from functools import cache
 
 from django.conf import settings
 from django.db import connection
-from django.utils import translation
 
 # Language code (its first part) → PostgreSQL text search configuration.
 CONFIGS = {
@@ -147,7 +146,3 @@ def content_locale(request):
     if request is not None:
         request._portal_content_locale = locale
     return locale
-
-
-def active_language() -> str:
-    return translation.get_language() or settings.LANGUAGE_CODE

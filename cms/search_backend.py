@@ -28,7 +28,6 @@ from modelsearch.backends.database.postgres.postgres import (
     PostgresIndex,
     PostgresSearchBackend,
     PostgresSearchQueryCompiler,
-    PostgresSearchResults,
 )
 from modelsearch.index import RelatedFields
 from modelsearch.query import PlainText
@@ -171,15 +170,10 @@ class LanguageAutocompleteQueryCompiler(_LanguageQueryMixin, PostgresAutocomplet
         return backend.autocomplete_config
 
 
-class LanguageSearchResults(PostgresSearchResults):
-    pass
-
-
 class LanguageSearchBackend(PostgresSearchBackend):
     query_compiler_class = LanguageSearchQueryCompiler
     autocomplete_query_compiler_class = LanguageAutocompleteQueryCompiler
     index_class = LanguageIndex
-    results_class = LanguageSearchResults
 
 
 SearchBackend = LanguageSearchBackend

@@ -288,6 +288,12 @@ class ArticlePage(ModulePageMixin, KbSearchMixin, KbBreadcrumbMixin, RoutablePag
         user = self.author
         return user.get_full_name().strip() if user is not None else ""
 
+    @cached_property
+    def tag_list(self) -> list:
+        """The article's tags, read once per page view (the page, its JSON-LD and the
+        suggestions all use them)."""
+        return list(self.tags.all())
+
     @property
     def meta_description(self) -> str:
         return self.search_description or self.summary
@@ -308,7 +314,7 @@ class ArticlePage(ModulePageMixin, KbSearchMixin, KbBreadcrumbMixin, RoutablePag
             data["dateModified"] = self.last_published_at.isoformat()
         if self.author_name:
             data["author"] = {"@type": "Person", "name": self.author_name}
-        keywords = [tag.name for tag in self.tags.all()]
+        keywords = [tag.name for tag in self.tag_list]
         if keywords:
             data["keywords"] = ", ".join(keywords)
         return data
@@ -329,7 +335,7 @@ class ArticlePage(ModulePageMixin, KbSearchMixin, KbBreadcrumbMixin, RoutablePag
     def similar_by_text(self, request, *, limit: int = 10) -> dict[int, float]:
         """Articles whose words are like this one's title, summary and tags (the search index,
         in this article's language): pk → search rank. Only ones this visitor may open."""
-        words = " ".join([self.title, self.summary, *(tag.name for tag in self.tags.all())])
+        words = " ".join([self.title, self.summary, *(tag.name for tag in self.tag_list)])
         words = " ".join(sorted({word for word in words.split() if len(word) > 3}))[:300]
         if not words:
             return {}
@@ -345,7 +351,7 @@ class ArticlePage(ModulePageMixin, KbSearchMixin, KbBreadcrumbMixin, RoutablePag
         """Articles like this one: the more tags they share with it the better, then the more
         alike their words (the search index's rank), then those in the same section, then the
         most recently updated. Only ones this visitor may open."""
-        tag_ids = [tag.pk for tag in self.tags.all()]
+        tag_ids = [tag.pk for tag in self.tag_list]
         shared: dict[int, int] = {}
         if tag_ids:
             shared = dict(
