@@ -187,16 +187,28 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
-def _read_body(response, *, max_bytes: int, deadline: float) -> bytes:
+def _remaining(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise SafeHttpError("The response took too long.")
+    return left
+
+
+def _read_body(response, sock, *, max_bytes: int, timeout: float, deadline: float) -> bytes:
+    """The body, read one socket receive at a time (`read1`), each bounded by what is left of
+    the deadline: a server that trickles a byte at a time cannot hold the caller past it."""
     length = response.getheader("Content-Length")
     if length and length.isdigit() and int(length) > max_bytes:
         raise ResponseTooLargeError(f"The response is larger than {max_bytes} bytes.")
     chunks: list[bytes] = []
     total = 0
+    # The connection hands its socket to the response when the server closes after answering.
+    sock = sock or getattr(getattr(response.fp, "raw", None), "_sock", None)
     while True:
-        if time.monotonic() > deadline:
-            raise SafeHttpError("The response took too long.")
-        chunk = response.read(min(65536, max_bytes + 1 - total))
+        left = _remaining(deadline)
+        if sock is not None:
+            sock.settimeout(min(timeout, left))
+        chunk = response.read1(min(65536, max_bytes + 1 - total))
         if not chunk:
             break
         chunks.append(chunk)
@@ -221,23 +233,36 @@ def fetch(
     (or ResponseTooLargeError) when the fetch fails. Non-2xx answers are returned, not raised.
     """
     ends_at = time.monotonic() + deadline
-    request_headers = {"User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Encoding": "identity"}
-    request_headers.update(headers or {})
+    base_headers = {"User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Encoding": "identity"}
+    request_headers = {**base_headers, **(headers or {})}
     current = url
+    first_host = None
     for _hop in range(max_redirects + 1):
+        left = _remaining(ends_at)  # DNS, connecting and each redirect count against it too
         vetted = vet_url(current)
+        if first_host is None:
+            first_host = vetted.host
+        elif vetted.host != first_host:
+            request_headers = base_headers  # the caller's headers were meant for its host only
         connection_class = (
             _PinnedHTTPSConnection if vetted.scheme == "https" else _PinnedHTTPConnection
         )
-        connection = connection_class(vetted.host, vetted.port, ip=vetted.ip, timeout=timeout)
+        connection = connection_class(
+            vetted.host, vetted.port, ip=vetted.ip, timeout=min(timeout, left)
+        )
         try:
             connection.request("GET", vetted.target, headers=request_headers)
             response = connection.getresponse()
             location = response.getheader("Location")
             if response.status in REDIRECT_STATUSES and location:
-                current = urljoin(current, location)
+                following = urljoin(current, location)
+                if vetted.scheme == "https" and following.lower().startswith("http:"):
+                    raise UnsafeURLError("A redirect from https to plain http is refused.")
+                current = following
                 continue
-            content = _read_body(response, max_bytes=max_bytes, deadline=ends_at)
+            content = _read_body(
+                response, connection.sock, max_bytes=max_bytes, timeout=timeout, deadline=ends_at
+            )
             return SafeResponse(
                 url=current,
                 status=response.status,

@@ -29,7 +29,10 @@ class LocalHTTPServer:
                 path = self.path.split("?", 1)[0]
                 owner.requests.append({"path": self.path, "host": self.headers.get("Host")})
                 route = owner.routes.get(path)
-                status, headers, body = route(owner, self) if route else (404, {}, b"no route")
+                answer = route(owner, self) if route else (404, {}, b"no route")
+                if answer is None:  # the route wrote its own response
+                    return
+                status, headers, body = answer
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -78,5 +81,23 @@ def slow(seconds: float) -> Route:
     def route(server, handler):
         time.sleep(seconds)
         return 200, {}, b"late"
+
+    return route
+
+
+def trickle(total: int, every: float) -> Route:
+    """Announce `total` bytes, then send them one at a time, `every` seconds apart (a server
+    that keeps each read just inside the socket timeout)."""
+
+    def route(server, handler):
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(total))
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        with contextlib.suppress(OSError):
+            for _ in range(total):
+                handler.wfile.write(b"x")
+                handler.wfile.flush()
+                time.sleep(every)
 
     return route

@@ -11,7 +11,7 @@ import pytest
 
 from cms import safe_http
 from cms.safe_http import ResponseTooLargeError, SafeHttpError, UnsafeURLError, fetch
-from tests.local_http import LocalHTTPServer, redirect, slow, text
+from tests.local_http import LocalHTTPServer, redirect, slow, text, trickle
 
 
 @pytest.fixture
@@ -162,6 +162,18 @@ def test_timeout(allow_local):
     allow_local.routes["/slow"] = slow(1.5)
     with pytest.raises(SafeHttpError):
         fetch(allow_local.url("/slow"), timeout=0.3)
+
+
+def test_a_trickling_server_cannot_outlast_the_deadline(allow_local):
+    """One byte every 0.3 s keeps each read inside the 1 s socket timeout; the whole fetch must
+    still end at its 1.5 s deadline, not after the 6 s the server would take."""
+    import time
+
+    allow_local.routes["/trickle"] = trickle(20, 0.3)
+    started = time.monotonic()
+    with pytest.raises(SafeHttpError, match=r"too long|timed out"):
+        fetch(allow_local.url("/trickle"), timeout=1.0, deadline=1.5)
+    assert time.monotonic() - started < 2.5
 
 
 def test_connection_is_pinned_to_the_vetted_address(allow_local, monkeypatch):
