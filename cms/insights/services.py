@@ -10,8 +10,8 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
@@ -112,22 +112,42 @@ def review_flag_check(*, page, request=None) -> ReviewFlag | None:
     reached the tenant's threshold, unless a flag is already open. The owner is emailed once,
     after commit."""
     config = InsightsSettings.load(request_or_site=request)
-    yes, no = feedback_counts([page.pk]).get(page.pk, (0, 0))
+    if ReviewFlag.objects.filter(page_id=page.pk, resolved_at__isnull=True).exists():
+        return None
+    # After a review, only the votes cast or changed since count: the page was looked at.
+    reviewed = (
+        ReviewFlag.objects.filter(page_id=page.pk, resolved_at__isnull=False)
+        .order_by("-resolved_at")
+        .values_list("resolved_at", flat=True)
+        .first()
+    )
+    votes_since = PageFeedback.objects.filter(page_id=page.pk)
+    if reviewed is not None:
+        votes_since = votes_since.filter(updated__gt=reviewed)
+    counts = votes_since.aggregate(
+        yes=Count("pk", filter=Q(helpful=True)), no=Count("pk", filter=Q(helpful=False))
+    )
+    yes, no = counts["yes"], counts["no"]
     votes = yes + no
     if votes < config.minimum_votes or not votes:
         return None
     share = Decimal(no * 100) / Decimal(votes)
     if share < config.not_helpful_threshold:
         return None
-    if ReviewFlag.objects.filter(page_id=page.pk, resolved_at__isnull=True).exists():
+    try:
+        with transaction.atomic():  # two "No" votes at once: the constraint keeps one flag
+            flag = ReviewFlag.objects.create(
+                page_id=page.pk,
+                reason=(
+                    f"{no} of {votes} votes say not helpful "
+                    f"(threshold {config.not_helpful_threshold}%)"
+                ),
+                not_helpful_share=share.quantize(Decimal("0.1")),
+                votes=votes,
+                owner_id=page.owner_id,
+            )
+    except IntegrityError:
         return None
-    flag = ReviewFlag.objects.create(
-        page_id=page.pk,
-        reason=f"{no} of {votes} votes say not helpful (threshold {config.not_helpful_threshold}%)",
-        not_helpful_share=share.quantize(Decimal("0.1")),
-        votes=votes,
-        owner_id=page.owner_id,
-    )
     from cms.insights.tasks import notify_review_flag
 
     schema = getattr(connection, "schema_name", "")  # the task runs in the schema it was sent from
@@ -184,7 +204,7 @@ def search_log(*, request, raw: str, results: int, module: str = "") -> SearchQu
     """Log one search of the results page. A query with no results that has now been seen
     often enough becomes (or bumps) a missing-article task."""
     query = normalise_query(raw)
-    if not query:
+    if not query or is_bot(request):
         return None
     log = SearchQuery.objects.create(
         query=query,
@@ -200,24 +220,26 @@ def search_log(*, request, raw: str, results: int, module: str = "") -> SearchQu
 
 
 def missing_content_note(*, query: str, request=None, when=None) -> MissingContentTask | None:
+    """Count a zero-result search toward a missing-article task: the task appears once
+    `zero_result_repeats` different visitors searched it in vain (one visitor reloading the
+    page cannot put text on the KB owners' list)."""
     when = when or timezone.now()
-    task = MissingContentTask.objects.filter(query=query).first()
-    if task is not None:
-        MissingContentTask.objects.filter(pk=task.pk).update(
-            times_seen=F("times_seen") + 1, last_seen=when
-        )
-        task.refresh_from_db()
-        return task
+    updated = MissingContentTask.objects.filter(query=query).update(
+        times_seen=F("times_seen") + 1, last_seen=when
+    )
+    if updated:
+        return MissingContentTask.objects.filter(query=query).first()
     config = InsightsSettings.load(request_or_site=request)
-    seen = SearchQuery.objects.filter(query=query, results=0).count()
-    if seen < config.zero_result_repeats:
+    seen = SearchQuery.objects.filter(query=query, results=0).aggregate(
+        searches=Count("pk"), visitors=Count("session_hash", distinct=True), first=Min("created")
+    )
+    if seen["visitors"] < config.zero_result_repeats:
         return None
-    first = SearchQuery.objects.filter(query=query, results=0).order_by("created").first()
     task, _created = MissingContentTask.objects.get_or_create(
         query=query,
         defaults={
-            "times_seen": seen,
-            "first_seen": first.created if first else when,
+            "times_seen": seen["searches"],
+            "first_seen": seen["first"] or when,
             "last_seen": when,
         },
     )

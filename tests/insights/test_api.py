@@ -102,10 +102,11 @@ def test_endpoints_are_in_the_openapi_schema(client_a):
 def test_api_searches_count_in_search_analytics(kb_a, tenant_a, client_a, client_b):
     from cms.insights.models import MissingContentTask, SearchQuery
 
-    client_a.get("/api/v1/search/", {"q": "Invoice"})
-    client_a.get("/api/v1/search/", {"q": "invoice", "page": 2})  # not again for page 2
-    for _ in range(3):
-        client_a.get("/api/v1/search/", {"q": "walrus tusks"})
+    browser = "Mozilla/5.0 (X11; Linux x86_64)"
+    client_a.get("/api/v1/search/", {"q": "Invoice"}, HTTP_USER_AGENT=browser)
+    client_a.get("/api/v1/search/", {"q": "invoice", "page": 2}, HTTP_USER_AGENT=browser)
+    for number in range(3):  # three visitors find nothing
+        client_a.get("/api/v1/search/", {"q": "walrus tusks"}, HTTP_USER_AGENT=f"Browser {number}")
     client_b.get("/api/v1/search/", {"q": "invoice"})
     with tenant_context(tenant_a):
         logged = list(SearchQuery.objects.values_list("query", "results").order_by("pk"))

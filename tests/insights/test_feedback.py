@@ -155,6 +155,30 @@ def test_flag_at_threshold_and_the_owner_is_emailed_once(
     assert len(mail.outbox) == 1
 
 
+def test_after_a_review_only_new_votes_count(kb_a, client_a, tenant_a, celery_eager):
+    from cms.insights.services import review_flag_resolve
+
+    article = kb_a["article"]
+    with tenant_context(tenant_a):
+        from cms.insights.models import InsightsSettings
+
+        config = InsightsSettings.load()
+        config.not_helpful_threshold, config.minimum_votes = 40, 3
+        config.save()
+    for number in range(3):
+        vote(client_a, article, False, ip=f"10.0.3.{number}")
+    with tenant_context(tenant_a):
+        review_flag_resolve(flag=ReviewFlag.objects.get())  # the owner fixed the article
+    vote(client_a, article, False, ip="10.0.3.10")  # one new vote: not yet a new flag
+    with tenant_context(tenant_a):
+        assert not ReviewFlag.objects.filter(resolved_at__isnull=True).exists()
+    for number in range(11, 13):
+        vote(client_a, article, False, ip=f"10.0.3.{number}")
+    with tenant_context(tenant_a):
+        reopened = ReviewFlag.objects.get(resolved_at__isnull=True)
+        assert reopened.votes == 3
+
+
 def test_below_threshold_no_flag(kb_a, client_a, tenant_a):
     for number, helpful in enumerate([True, True, True, True, False, False]):
         vote(client_a, kb_a["article"], helpful, ip=f"10.0.3.{number}")  # 33 %
