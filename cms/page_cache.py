@@ -108,6 +108,10 @@ def _may_use_cache(request) -> bool:
         return False
     if request.GET.get("preview") or getattr(request, "is_preview", False):
         return False
+    # Only pages at their plain address: a random query string per request would otherwise
+    # store a new copy of the page each time and push the useful entries out of the cache.
+    if request.META.get("QUERY_STRING"):
+        return False
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated)
 
