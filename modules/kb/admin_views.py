@@ -16,7 +16,7 @@ from __future__ import annotations
 import django_filters
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Exists, OuterRef, Value, When
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -102,10 +102,11 @@ class ActivityFilterSet(WagtailFilterSet):
 
 
 def kb_activity_queryset(user):
-    """The page log of KB pages this user may work on, newest first."""
+    """The page log of KB pages this user may see (Wagtail's own rule, which shows deleted
+    pages' entries only to editors of the whole tree), newest first."""
     return (
-        PageLogEntry.objects.filter(content_type__in=_kb_content_types())
-        .filter(Q(page__in=_editable_pages(user)) | Q(action="wagtail.delete"))
+        PageLogEntry.objects.viewable_by_user(user)
+        .filter(content_type__in=_kb_content_types())
         .exclude(action__startswith="wagtail.comments")
         .select_related("user", "content_type")
         .order_by("-timestamp", "-pk")
