@@ -7,12 +7,9 @@ search results and shared links point to.
 
 from __future__ import annotations
 
-import json
-
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.http import Http404
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -25,24 +22,15 @@ from wagtail.rich_text import expand_db_html, get_text_for_indexing
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from cms.jsonld import json_ld
 from cms.pages import ModulePageMixin
 from modules import registry
 
 MODULE_KEY = "faq"
 SNIPPET_LENGTH = 300
-# What django.utils.html.json_script escapes, so text cannot end the <script> element early.
-JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 SLUG_MAX_LENGTH = 255
 # Answers may link to other pages (knowledge base articles) and documents.
 ANSWER_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link", "code"]
-
-
-def json_ld(data: dict) -> SafeString:
-    """JSON for a `<script type="application/ld+json">` element: `<`, `>` and `&` are escaped as
-    in Django's json_script, so no question text can close the element (json_script itself
-    cannot set the type schema.org readers look for)."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
-    return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))  # noqa: S308  (escaped above)
 
 
 def item_slug(question: str, taken: set[str]) -> str:

@@ -10,15 +10,13 @@ article and inherited by everything below it. Every list these pages render goes
 
 from __future__ import annotations
 
-import json
-
 from django.db import models
 from django.db.models import Count
 from django.db.models.functions import Substr
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -32,6 +30,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.search.backends import get_search_backend
 
+from cms.jsonld import json_ld
 from cms.pages import ModulePageMixin, PageSearchMixin
 from cms.search_backend import searching_in
 from modules.kb.blocks import ArticleBodyBlock
@@ -40,15 +39,6 @@ from modules.kb.selectors import visible_pages
 MODULE_KEY = "kb"
 SNIPPET_LENGTH = 300
 SUGGESTIONS = 4
-# Characters that could end a <script> element or start an HTML comment inside it.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def json_for_script(data: dict) -> SafeString:
-    """JSON safe to place inside <script type="application/ld+json"> (Django's json_script
-    escaping, without the element, since json_script only writes type="application/json")."""
-    text = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
-    return mark_safe(text)  # noqa: S308  (no <, > or & is left to end the script)
 
 
 def _parent_path(page_path: str) -> str:
@@ -86,7 +76,7 @@ class KbBreadcrumbMixin:
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)  # type: ignore[misc]
-        context["breadcrumb_ld"] = json_for_script(self.breadcrumb_structured_data(request))
+        context["breadcrumb_ld"] = json_ld(self.breadcrumb_structured_data(request))
         return context
 
 
@@ -393,7 +383,7 @@ class ArticlePage(ModulePageMixin, KbSearchMixin, KbBreadcrumbMixin, RoutablePag
             suggested=self.suggested_articles(request, exclude=[p.pk for p in related]),
             canonical_url=self.get_full_url(request),
             print_url=self.get_url(request) + self.reverse_subpage("print"),
-            structured_data=json_for_script(self.structured_data(request)),
+            structured_data=json_ld(self.structured_data(request)),
             attachments=[a for a in self.attachments.all() if a.document_id],
         )
         return context

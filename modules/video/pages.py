@@ -15,12 +15,9 @@ video" link, search result, API row and file download goes through
 
 from __future__ import annotations
 
-import json
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -28,6 +25,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.jsonld import json_ld
 from cms.pages import ModulePageMixin, PageSearchMixin
 from modules.video.selectors import visible_pages
 from modules.video.timecodes import (
@@ -44,15 +42,6 @@ from modules.video.timecodes import (
 
 MODULE_KEY = "video"
 SNIPPET_LENGTH = 300
-# Characters that could end a <script> element or start an HTML comment inside it.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def json_for_script(data: dict) -> SafeString:
-    """JSON safe to place inside <script type="application/ld+json"> (Django's json_script
-    escaping, without the element, since json_script only writes type="application/json")."""
-    text = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
-    return mark_safe(text)  # noqa: S308  (no <, > or & is left to end the script)
 
 
 class VideoSearchMixin(PageSearchMixin):
@@ -402,7 +391,7 @@ class VideoPage(ModulePageMixin, VideoSearchMixin, Page):
             next_video=next_video,
             previous_video=previous_video,
             canonical_url=self.get_full_url(request),
-            structured_data=json_for_script(self.structured_data(request)),
+            structured_data=json_ld(self.structured_data(request)),
         )
         return context
 
