@@ -54,9 +54,8 @@ def kb_review_workflow_ensure(*, kb: Page) -> Workflow:
     approval step by the "Knowledge base editors" group (or the portal's Moderators). Editors
     without publish rights submit an article for review; a reviewer approves (which publishes
     it, or schedules it when it has a go-live date) or rejects it with a comment."""
-    editors, created = Group.objects.get_or_create(name=EDITORS_GROUP)
-    if created:
-        _grant_kb_editing(editors, kb)
+    editors, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
+    _grant_kb_editing(editors, kb)  # each knowledge base: the original and every translation
     reviewers = [editors, *Group.objects.filter(name="Moderators")]
     task = GroupApprovalTask.objects.filter(name=REVIEW_NAME).first()
     if task is None:
