@@ -172,6 +172,10 @@ class ModuleSettings(BaseGenericSetting):
         blank=True,
         help_text=_("Module key → on/off. Modules not listed use their default."),
     )
+    # Keys of the modules whose starting pages this portal has been given (cms.setup), so an
+    # upgrade furnishes only modules that are new to it and never brings back what an admin
+    # deleted or changed.
+    furnished = models.JSONField(default=list, blank=True, editable=False)
 
     panels = [FieldPanel("switches")]
     base_form_class = ModuleSettingsForm

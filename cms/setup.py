@@ -96,26 +96,28 @@ def furnish_portal() -> HomePage:
         hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Portal"
     )
     BrandingSettings.objects.get_or_create()
-    ModuleSettings.objects.get_or_create()
-    for spec in registry.all_modules():
-        if spec.furnish:
-            import_string(spec.furnish)(home=home)
+    furnish_modules()
     return home
 
 
 def furnish_modules() -> list[str]:
-    """Run every module's `furnish` hook on this schema's portal again (they create only what
-    is missing): after an upgrade brings a new module, existing portals get its starting pages
-    too. Returns the keys of the modules furnished; nothing when the schema has no portal."""
+    """Run the `furnish` hook of every module this schema's portal has not been furnished with
+    yet (after an upgrade brings a new module, existing portals get its starting pages too),
+    and remember them. Returns the keys furnished now; nothing when the schema has no portal."""
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is None or not isinstance(site.root_page.specific, HomePage):
         return []
     home = site.root_page.specific
+    switches, _created = ModuleSettings.objects.get_or_create()
+    done = set(switches.furnished)
     furnished = []
     for spec in registry.all_modules():
-        if spec.furnish:
+        if spec.furnish and spec.key not in done:
             import_string(spec.furnish)(home=home)
             furnished.append(spec.key)
+    if furnished:
+        switches.furnished = sorted(done | set(furnished))
+        switches.save(update_fields=["furnished"])
     return furnished
 
 

@@ -1,6 +1,7 @@
 """Migrate the public schema and then every tenant, spare and template schema, with progress,
-and make sure the platform host exists. Each portal is then furnished again (cms.setup
-.furnish_modules), so a module added by an upgrade has its starting pages in existing portals."""
+and make sure the platform host exists. Each portal then gets the starting pages of modules it
+has not been furnished with yet (cms.setup.furnish_modules): a module added by an upgrade appears
+in existing portals."""
 
 import time
 
