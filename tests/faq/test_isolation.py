@@ -23,7 +23,7 @@ def test_api_is_per_tenant(faq_a, client_a, client_b):
 
 def test_search_is_per_tenant(faq_a, client_a, client_b):
     # each question is a result of its own, linking to its own address
-    body = client_a.get("/search/", {"q": "refund"}).content.decode()
+    body = client_a.get("/search/", {"q": "refund"}, HTTP_USER_AGENT="Mozilla/5.0").content.decode()
     # (through the click-through redirect of search analytics)
     assert "to=%2Ffaq%2Fbilling%2Fq%2Fcan-i-get-a-refund%2F" in body
     body = client_b.get("/search/", {"q": "refund"}).content.decode()
