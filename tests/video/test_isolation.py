@@ -15,16 +15,35 @@ def test_pages_are_per_tenant(videos_a, client_a, client_b):
         assert "Take the tour" not in response.content.decode()
 
 
-def test_api_is_per_tenant(videos_a, client_a, client_b):
+@pytest.fixture
+def video_b(tenant_b):
+    """Tenant B's own video, so B's API and search have something to show: its own."""
+    from modules.video.pages import VideoLibraryPage
+    from modules.video.services import video_page_create
+
+    with tenant_context(tenant_b):
+        return video_page_create(
+            parent=VideoLibraryPage.objects.get(),
+            title="Spreadsheet export for B",
+            embed_url="https://vimeo.com/76979871",
+            transcript="[0:00] Export a spreadsheet.",
+        )
+
+
+def test_api_is_per_tenant(videos_a, video_b, client_a, client_b):
     rows = client_a.get("/api/v1/videos/").json()["results"]
     assert len(rows) == 4
-    assert client_b.get("/api/v1/videos/").json()["results"] == []
-    assert client_b.get(f"/api/v1/videos/{rows[0]['id']}/").status_code == 404
+    b_rows = client_b.get("/api/v1/videos/").json()["results"]
+    assert [row["title"] for row in b_rows] == ["Spreadsheet export for B"]
+    by_id = client_b.get(f"/api/v1/videos/{rows[0]['id']}/")
+    assert "Take the tour" not in by_id.content.decode()  # ids repeat across schemas
 
 
-def test_search_is_per_tenant(videos_a, client_a, client_b):
-    assert "Take the tour" in client_a.get("/search/", {"q": "spreadsheet"}).content.decode()
+def test_search_is_per_tenant(videos_a, video_b, client_a, client_b):
+    body_a = client_a.get("/search/", {"q": "spreadsheet"}).content.decode()
+    assert "Take the tour" in body_a and "Spreadsheet export for B" not in body_a
     body = client_b.get("/search/", {"q": "spreadsheet"}).content.decode()
+    assert "Spreadsheet export for B" in body
     assert "Take the tour" not in body and "/videos/getting-started/" not in body
 
 
