@@ -63,6 +63,9 @@ TENANT_APPS = [
     "modules.kb",
     "modules.faq",
     "modules.video",
+    "modules.accounts",
+    "modules.forum",
+    "modules.ideas",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -1,0 +1,16 @@
+from django.utils.translation import gettext_lazy as _
+
+from modules.registry import ModuleSpec, ScheduledTask, register
+
+SPEC = register(
+    ModuleSpec(
+        key="accounts",
+        label=_("Customer accounts"),
+        description=_("Customers sign up, sign in and manage their profile and data."),
+        icon="user",
+        urls="modules.accounts.urls",
+        url_prefix="account",
+        always_on=True,
+        scheduled_tasks=(ScheduledTask("accounts.outbox_sweep", every_seconds=60),),
+    )
+)
