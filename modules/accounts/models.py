@@ -46,6 +46,9 @@ class NotificationSetting(models.Model):
             models.UniqueConstraint(fields=["user", "kind"], name="accounts_one_setting_per_kind")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind}: {'on' if self.email else 'off'}"
+
 
 class OutboxEmail(models.Model):
     """An email to send, written in the same transaction as the change it tells about.
