@@ -7,9 +7,14 @@ where a customer's preferences are honoured.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
 class NotificationKind(models.TextChoices):
@@ -89,3 +94,103 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to_email}: {self.subject}"
+
+
+class Organization(models.Model):
+    """A company the tenant's customers belong to. Tenant admins group customers by hand or by
+    email domain (a customer whose verified address is at one of `email_domains` joins on
+    verification); members allowed to (`CustomerProfile.can_see_organization`) see their whole
+    company's content, e.g. its tickets."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    email_domains = ArrayField(
+        models.CharField(max_length=253),
+        default=list,
+        blank=True,
+        verbose_name=_("email domains"),
+        help_text=_(
+            "Customers verifying an address at one of these domains join (comma-separated)."
+        ),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def avatar_path(instance: CustomerProfile, filename: str) -> str:
+    # a fresh random name on every upload: old links stop working, nobody can guess one
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"avatars/{uuid.uuid4().hex}.{extension}"
+
+
+class CustomerProfile(models.Model):
+    """What the portal knows about a person beyond Django's user: shown beside their posts
+    (display name, avatar), used to write to them (language) and to decide what they may do
+    (verified email, organization)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer_profile"
+    )
+    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to=avatar_path, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("organization"),
+    )
+    can_see_organization = models.BooleanField(
+        _("can see the organization's content"),
+        default=False,
+        help_text=_("The customer sees everything their organization's members post privately."),
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+
+    def __str__(self) -> str:
+        return self.display_name or self.user.get_username()
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+
+@register_setting(icon="user")
+class AccountSettings(BaseGenericSetting):
+    """How customers join this portal. Edited under Settings → Customer accounts."""
+
+    self_signup = models.BooleanField(
+        _("customers can sign up"),
+        default=True,
+        help_text=_("Switch off to create customer accounts only in the admin."),
+    )
+    signup_domains = ArrayField(
+        models.CharField(max_length=253),
+        default=list,
+        blank=True,
+        verbose_name=_("allowed email domains"),
+        help_text=_(
+            "Only addresses at these domains may sign up (comma-separated). Empty: any address."
+        ),
+    )
+
+    panels = [FieldPanel("self_signup"), FieldPanel("signup_domains")]
+
+    class Meta:
+        verbose_name = _("Customer accounts")

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from modules import registry
+
+log = logging.getLogger(__name__)
+
 
 def display_name(user) -> str:
     """The name shown beside a person's posts: their profile's display name, else their full
@@ -9,6 +18,8 @@ def display_name(user) -> str:
     if user is None:
         return ""
     profile = getattr(user, "customer_profile", None)
+    if getattr(profile, "deleted_at", None) is not None:
+        return _("Deleted user")
     name = getattr(profile, "display_name", "") if profile is not None else ""
     if name:
         return name
@@ -22,3 +33,56 @@ def display_name(user) -> str:
 def is_staff_member(user) -> bool:
     """Staff of the portal (admins, agents, moderators): they get a staff badge on their posts."""
     return bool(user is not None and user.is_authenticated and (user.is_staff or user.is_superuser))
+
+
+def profile_of(user):
+    """The customer's profile, or None (anonymous visitors, accounts made before profiles)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "customer_profile", None)
+
+
+def is_verified(user) -> bool:
+    profile = profile_of(user)
+    return bool(profile is not None and profile.email_verified_at is not None)
+
+
+def can_participate(user) -> bool:
+    """Whether `user` may post, reply, vote or comment: signed in, active, and with a verified
+    email address (staff need no verification). Unverified customers may sign in and read."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return is_staff_member(user) or is_verified(user)
+
+
+def organization_of(user):
+    profile = profile_of(user)
+    return profile.organization if profile is not None and profile.organization_id else None
+
+
+def organization_peer_ids(user) -> set[int]:
+    """Ids of the users whose organization-visible content `user` may see: their own, plus
+    every member of their organization when they are allowed to see it."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    profile = profile_of(user)
+    if profile is None or not profile.organization_id or not profile.can_see_organization:
+        return {user.pk}
+    from modules.accounts.models import CustomerProfile
+
+    peers = CustomerProfile.objects.filter(organization_id=profile.organization_id)
+    return {user.pk, *peers.values_list("user_id", flat=True)}
+
+
+def account_activity(*, user, request=None) -> list[dict]:
+    """ "My activity": the sections every switched-on module gives through its
+    `account_activity` hook, each `{"title", "items": [{"title", "url", "when", "meta"}]}`."""
+    enabled = registry.enabled_keys(request)
+    sections = []
+    for spec in registry.all_modules():
+        path = spec.extra.get("account_activity")
+        if not path or spec.key not in enabled:
+            continue
+        for section in import_string(path)(user=user) or []:
+            sections.append({**section, "module": spec.key})
+    return sections

@@ -1,0 +1,541 @@
+"""Writes about customer accounts: sign-up, verification, sign-in, password reset, profile,
+avatar, organizations, data export and account deletion.
+
+Every function is keyword-only. Errors a customer can fix are `ValidationError`s keyed by form
+field; the views show them next to the field, the API as problem+json.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import secrets
+import time
+import zipfile
+from dataclasses import dataclass
+
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.contrib.sessions.models import Session
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from modules import registry
+from modules.accounts import ratelimit
+from modules.accounts.models import (
+    AccountSettings,
+    CustomerProfile,
+    NotificationKind,
+    NotificationSetting,
+    Organization,
+    OutboxEmail,
+)
+from modules.accounts.notifications import notify
+
+log = logging.getLogger(__name__)
+User = get_user_model()
+
+VERIFY_SALT = "modules.accounts.verify-email"
+VERIFY_MAX_AGE = 7 * 24 * 3600
+AVATAR_MAX_BYTES = 5 * 1024 * 1024
+AVATAR_MAX_PIXELS = 40_000_000
+AVATAR_SIZE = 512
+AVATAR_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+
+
+class SignupClosed(Exception):
+    """This portal does not let customers sign up themselves."""
+
+
+class LoginRefused(Exception):
+    """Wrong address or password, an inactive account, or too many attempts (one answer for all,
+    so the form never tells which)."""
+
+
+class _PortalTokenGenerator(PasswordResetTokenGenerator):
+    """Django's reset tokens, bound to the tenant's schema as well: user ids repeat across
+    portals, so a token made for user 5 of one portal is worthless for user 5 of another."""
+
+    key_salt = "modules.accounts.password-reset"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{connection.schema_name}:{super()._make_hash_value(user, timestamp)}"
+
+
+reset_tokens = _PortalTokenGenerator()
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def email_domain(email: str) -> str:
+    return normalise_email(email).rsplit("@", 1)[-1]
+
+
+def normalise_domains(domains) -> list[str]:
+    if isinstance(domains, str):
+        domains = domains.replace("\n", ",").split(",")
+    cleaned = []
+    for domain in domains or []:
+        domain = str(domain).strip().lower().lstrip("@")
+        if domain and domain not in cleaned:
+            cleaned.append(domain)
+    return cleaned
+
+
+def profile_get_or_create(*, user) -> CustomerProfile:
+    profile = CustomerProfile.objects.filter(user=user).first()
+    if profile is None:
+        profile, _created = CustomerProfile.objects.get_or_create(user=user)
+        user.customer_profile = profile
+    return profile
+
+
+def _absolute(base_url: str, path: str) -> str:
+    return base_url.rstrip("/") + path
+
+
+# --- sign-up and verification -------------------------------------------------------------
+
+
+def customer_signup(
+    *, email: str, password: str, base_url: str, display_name: str = "", language: str = ""
+):
+    """Create a customer account and send the verification email; returns the new user.
+
+    When the address already has an account, nothing is created, the owner of the address is
+    told that someone tried to sign up with it, and None is returned: the caller shows the same
+    page either way, and both paths hash a password, so neither the page nor its timing tells
+    whether the address is known.
+    """
+    if not AccountSettings.load().self_signup:
+        raise SignupClosed
+    email = normalise_email(email)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid email address.")}) from None
+    allowed = normalise_domains(AccountSettings.load().signup_domains)
+    if allowed and email_domain(email) not in allowed:
+        raise ValidationError(
+            {"email": _("Sign-up is limited to addresses at: %s.") % ", ".join(allowed)}
+        )
+    try:
+        validate_password(password, user=User(username=email, email=email))
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    hashed = make_password(password)
+
+    existing = User.objects.filter(username=email).first() or (
+        User.objects.filter(email__iexact=email).first()
+    )
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create(username=email, email=email, password=hashed)
+                profile = CustomerProfile.objects.create(
+                    user=user, display_name=(display_name or "").strip()[:80], language=language
+                )
+                user.customer_profile = profile
+                verification_send(user=user, base_url=base_url)
+            return user
+        except IntegrityError:  # the same address signed up a moment ago
+            existing = User.objects.filter(username=email).first()
+    if existing is not None and existing.is_active:
+        hour = int(time.time() // 3600)
+        notify(
+            recipient=existing,
+            kind=NotificationKind.ACCOUNT,
+            subject=_("Someone tried to sign up with your address"),
+            template="accounts/email/signup_exists",
+            context={
+                "login_url": _absolute(base_url, reverse("accounts:login")),
+                "reset_url": _absolute(base_url, reverse("accounts:password-reset")),
+            },
+            dedupe_key=f"accounts:signup-exists:{existing.pk}:{hour}",
+        )
+    return None
+
+
+def verification_token(*, user) -> str:
+    return signing.dumps(
+        {"u": user.pk, "e": normalise_email(user.email), "s": connection.schema_name},
+        salt=VERIFY_SALT,
+    )
+
+
+def verification_send(*, user, base_url: str) -> OutboxEmail | None:
+    """Email the customer a link that verifies their address (at most one a minute)."""
+    link = _absolute(base_url, reverse("accounts:verify", args=[verification_token(user=user)]))
+    minute = int(time.time() // 60)
+    return notify(
+        recipient=user,
+        kind=NotificationKind.ACCOUNT,
+        subject=_("Confirm your email address"),
+        template="accounts/email/verify",
+        context={"link": link},
+        dedupe_key=f"accounts:verify:{user.pk}:{minute}",
+    )
+
+
+def customer_verify_email(*, token: str):
+    """Mark the address in `token` verified; returns the user. A token is bound to this portal,
+    the account and its current address; an old, forged or foreign one raises ValidationError."""
+    invalid = ValidationError(_("This link is invalid or has expired."), code="invalid")
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+    except signing.BadSignature:
+        raise invalid from None
+    if not isinstance(data, dict) or data.get("s") != connection.schema_name:
+        raise invalid
+    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    if user is None or normalise_email(user.email) != data.get("e"):
+        raise invalid
+    profile = profile_get_or_create(user=user)
+    if profile.email_verified_at is None:
+        profile.email_verified_at = timezone.now()
+        profile.save(update_fields=["email_verified_at"])
+        organization_assign_by_domain(user=user)
+    return user
+
+
+# --- sign-in and password reset -------------------------------------------------------------
+
+
+def customer_login(*, request, email: str, password: str):
+    """Check the address and password and sign the customer in on this request.
+
+    Failures are counted per account and per client IP (modules.accounts.ratelimit); past the
+    limit the sign-in is refused even with the right password until the window ends. Every
+    refusal is the same LoginRefused.
+    """
+    email = normalise_email(email)
+    ip = ratelimit.client_ip(request)
+    locked = ratelimit.is_locked(email=email, ip=ip)
+    # authenticate() hashes the password even for an unknown address (Django runs the hasher
+    # once for a missing user), so the answer takes about as long either way
+    user = authenticate(request, username=email, password=password)
+    if locked or user is None:
+        if not locked:
+            ratelimit.record_failure(email=email, ip=ip)
+        raise LoginRefused
+    ratelimit.clear_account(email=email)
+    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    profile_get_or_create(user=user)
+    return user
+
+
+def password_reset_request(*, email: str, base_url: str) -> None:
+    """Email a reset link when the address belongs to an active account; otherwise do the same
+    amount of work and send nothing (the caller shows the same page either way)."""
+    email = normalise_email(email)
+    make_password(secrets.token_urlsafe(16))  # the same cost whether or not the address exists
+    user = (
+        User.objects.filter(username=email, is_active=True).first()
+        or User.objects.filter(email__iexact=email, is_active=True).first()
+        if email
+        else None
+    )
+    if user is None or not user.has_usable_password():
+        return
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = reset_tokens.make_token(user)
+    link = _absolute(base_url, reverse("accounts:password-reset-confirm", args=[uid, token]))
+    notify(
+        recipient=user,
+        kind=NotificationKind.ACCOUNT,
+        subject=_("Reset your password"),
+        template="accounts/email/password_reset",
+        context={"link": link},
+        dedupe_key=f"accounts:reset:{user.pk}:{token}",
+    )
+
+
+def password_reset_user(*, uidb64: str, token: str):
+    """The user a reset link is for, or None when the link is invalid, used or expired."""
+    try:
+        pk = force_str(urlsafe_base64_decode(uidb64))
+        user = User.objects.filter(pk=int(pk), is_active=True).first()
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if user is None or not reset_tokens.check_token(user, token):
+        return None
+    return user
+
+
+def password_reset_confirm(*, uidb64: str, token: str, password: str):
+    """Set a new password through a reset link; the link stops working, the address counts as
+    verified (the customer opened a mail sent to it), and other sessions end."""
+    user = password_reset_user(uidb64=uidb64, token=token)
+    if user is None:
+        raise ValidationError(_("This link is invalid or has expired."), code="invalid")
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    profile = profile_get_or_create(user=user)
+    if profile.email_verified_at is None:
+        profile.email_verified_at = timezone.now()
+        profile.save(update_fields=["email_verified_at"])
+        organization_assign_by_domain(user=user)
+    ratelimit.clear_account(email=user.get_username())
+    sessions_end(user=user)
+    return user
+
+
+# --- profile -------------------------------------------------------------------------------------
+
+
+def profile_update(
+    *, user, display_name: str, language: str, notifications: dict[str, bool] | None = None
+) -> CustomerProfile:
+    """Change what others see (display name) and how the customer is written to (language,
+    email per notification kind; account messages cannot be switched off)."""
+    profile = profile_get_or_create(user=user)
+    profile.display_name = (display_name or "").strip()[:80]
+    if language and language not in {
+        code for code, _name in CustomerProfile.language.field.choices
+    }:
+        raise ValidationError({"language": _("Choose a language from the list.")})
+    profile.language = language or ""
+    profile.save(update_fields=["display_name", "language"])
+    for kind, wanted in (notifications or {}).items():
+        if kind not in NotificationKind.values or kind == NotificationKind.ACCOUNT:
+            continue
+        NotificationSetting.objects.update_or_create(
+            user=user, kind=kind, defaults={"email": bool(wanted)}
+        )
+    return profile
+
+
+def _clean_image(data: bytes) -> tuple[bytes, str]:
+    """Open, check and re-encode an uploaded image: a new PNG (transparency) or JPEG, at most
+    AVATAR_SIZE pixels wide and high, with no metadata or text chunks of the original."""
+    refused = ValidationError(
+        {"avatar": _("Upload a PNG, JPEG, GIF or WebP image of at most 5 MB.")}, code="invalid"
+    )
+    if not data or len(data) > AVATAR_MAX_BYTES:
+        raise refused
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in AVATAR_FORMATS:
+                raise refused
+            if probe.width * probe.height > AVATAR_MAX_PIXELS:
+                raise refused
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.seek(0)
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            has_alpha = image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
+            image = image.convert("RGBA" if has_alpha else "RGB")
+            image.thumbnail((AVATAR_SIZE, AVATAR_SIZE))
+            # a fresh image from the pixels alone: nothing of the original file's chunks survives
+            clean = Image.frombytes(image.mode, image.size, image.tobytes())
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise refused from None
+    out = io.BytesIO()
+    if has_alpha:
+        clean.save(out, format="PNG", optimize=True)
+        return out.getvalue(), "png"
+    clean.save(out, format="JPEG", quality=88)
+    return out.getvalue(), "jpg"
+
+
+def avatar_set(*, user, upload) -> CustomerProfile:
+    """Replace the customer's avatar with a re-encoded copy of `upload` (a file object)."""
+    data = upload.read(AVATAR_MAX_BYTES + 1)
+    content, extension = _clean_image(data)
+    profile = profile_get_or_create(user=user)
+    old = profile.avatar.name if profile.avatar else ""
+    profile.avatar.save(f"avatar.{extension}", ContentFile(content), save=True)
+    if old:
+        profile.avatar.storage.delete(old)
+    return profile
+
+
+def avatar_clear(*, user) -> None:
+    profile = profile_get_or_create(user=user)
+    if profile.avatar:
+        profile.avatar.delete(save=True)
+
+
+# --- organizations ----------------------------------------------------------------------------
+
+
+def organization_create(*, name: str, email_domains=()) -> Organization:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the organization a name.")})
+    if Organization.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("An organization with this name exists.")})
+    return Organization.objects.create(name=name, email_domains=normalise_domains(email_domains))
+
+
+def organization_assign_by_domain(*, user) -> Organization | None:
+    """Put a customer without an organization into the one whose email domains include their
+    address's domain (called when the address is verified). Returns the organization."""
+    profile = profile_get_or_create(user=user)
+    if profile.organization_id is not None:
+        return profile.organization
+    domain = email_domain(user.email)
+    if not domain:
+        return None
+    organization = (
+        Organization.objects.filter(email_domains__contains=[domain]).order_by("pk").first()
+    )
+    if organization is not None:
+        profile.organization = organization
+        profile.save(update_fields=["organization"])
+    return organization
+
+
+# --- privacy: export and delete ----------------------------------------------------------
+
+
+def _hook(spec, name: str):
+    path = spec.extra.get(name)
+    return import_string(path) if path else None
+
+
+def customer_export_data(*, user) -> dict:
+    """Everything the portal holds about `user`: the account, and each module's data through
+    its `export_user_data` hook (every module, switched on or not: the data exists either way)."""
+    profile = profile_get_or_create(user=user)
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "display_name": profile.display_name,
+            "language": profile.language,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "email_verified_at": (
+                profile.email_verified_at.isoformat() if profile.email_verified_at else None
+            ),
+            "organization": profile.organization.name if profile.organization else None,
+            "avatar": profile.avatar.name.rsplit("/", 1)[-1] if profile.avatar else None,
+            "notifications": {
+                row.kind: row.email for row in NotificationSetting.objects.filter(user=user)
+            },
+        },
+        "emails": [
+            {
+                "subject": row.subject,
+                "kind": row.kind,
+                "created_at": row.created_at.isoformat(),
+                "status": row.status,
+            }
+            for row in OutboxEmail.objects.filter(recipient=user).order_by("created_at")
+        ],
+        "modules": {},
+    }
+    for spec in registry.all_modules():
+        hook = _hook(spec, "export_user_data")
+        if hook is not None:
+            data["modules"][spec.key] = hook(user=user)
+    return data
+
+
+@dataclass(frozen=True)
+class Export:
+    filename: str
+    content: bytes
+
+
+def customer_export(*, user) -> Export:
+    """A zip with data.json (customer_export_data) and the avatar file, if any."""
+    data = customer_export_data(user=user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        profile = profile_get_or_create(user=user)
+        if profile.avatar:
+            try:
+                with profile.avatar.open("rb") as handle:
+                    archive.writestr(f"avatar/{data['account']['avatar']}", handle.read())
+            except OSError:
+                log.warning("avatar of user %s is missing from storage", user.pk)
+    stamp = timezone.now().strftime("%Y%m%d")
+    return Export(filename=f"my-data-{stamp}.zip", content=buffer.getvalue())
+
+
+def sessions_end(*, user, keep: str | None = None) -> int:
+    """End the user's sessions in this portal (but `keep`, a session key). Returns how many."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.session_key == keep:
+            continue
+        # get_decoded() answers {} for a session that no longer decodes
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+def customer_delete(*, user, password: str) -> None:
+    """Delete the customer's account, after checking their password.
+
+    Each module's `anonymise_user` hook runs first (posts stay in their threads, shown as
+    "Deleted user"; votes stay counted; subscriptions go). Then the account is scrubbed: the
+    address and name are replaced, the profile and preferences wiped, the avatar deleted, the
+    password made unusable, the account deactivated and every session of it ended.
+    """
+    if not password or not user.check_password(password):
+        raise ValidationError({"password": _("The password is not right.")})
+    customer_anonymise(user=user)
+
+
+@transaction.atomic
+def customer_anonymise(*, user) -> None:
+    """The deletion itself, without the password check (also used by tenant admins)."""
+    from guardian.models import UserObjectPermission
+
+    for spec in registry.all_modules():
+        hook = _hook(spec, "anonymise_user")
+        if hook is not None:
+            hook(user=user)
+    profile = profile_get_or_create(user=user)
+    if profile.avatar:
+        profile.avatar.delete(save=False)
+    profile.display_name = ""
+    profile.language = ""
+    profile.organization = None
+    profile.can_see_organization = False
+    profile.email_verified_at = None
+    profile.deleted_at = timezone.now()
+    profile.save()
+    NotificationSetting.objects.filter(user=user).delete()
+    OutboxEmail.objects.filter(recipient=user).delete()
+    UserObjectPermission.objects.filter(user=user).delete()
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.username = f"deleted-{secrets.token_hex(8)}"
+    user.email = ""
+    user.first_name = ""
+    user.last_name = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    sessions_end(user=user)
