@@ -1,0 +1,305 @@
+"""The forum's API on a portal host, with the same rules as its pages (modules.forum.selectors):
+
+- GET  /api/v1/forum-categories/                     categories the caller may read
+- GET  /api/v1/forum-topics/?category=<slug>&solved= topics (POST: open one)
+- GET  /api/v1/forum-topics/<id>/                    one topic
+- GET  /api/v1/forum-topics/<id>/replies/            its replies (POST: answer)
+- POST/DELETE /api/v1/forum-topics/<id>/vote/        vote / withdraw
+- POST/DELETE /api/v1/forum-topics/<id>/replies/<reply id>/vote/
+- POST /api/v1/forum-topics/<id>/accept/             {"reply": id} the accepted answer
+
+Errors are RFC 7807 problem documents (api.errors); writes are throttled per person.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from api.throttling import TenantAnonRateThrottle, TenantUserRateThrottle
+from api.viewsets import ModuleReadOnlyViewSet, ModuleViewSetMixin
+from modules.accounts.selectors import display_name, is_staff_member
+from modules.forum import selectors, services
+from modules.forum.models import ForumCategory, Reply, Topic, TopicKind
+
+
+class ForumWriteThrottle(ScopedRateThrottle):
+    """Writes (topics, replies, votes) per person and tenant: 30 a minute."""
+
+    scope = "forum_write"
+    THROTTLE_RATES = {"forum_write": "30/minute"}
+
+    def get_rate(self):
+        return self.THROTTLE_RATES[self.scope]
+
+    def get_cache_key(self, request, view):
+        from django.db import connection
+
+        if request.method in permissions.SAFE_METHODS:
+            return None
+        key = super().get_cache_key(request, view)
+        return f"{connection.schema_name}:{key}" if key else key
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    topic_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ForumCategory
+        fields = ["id", "name", "slug", "description", "visibility", "topic_count"]
+        read_only_fields = fields
+
+
+class AuthorField(serializers.Field):
+    def to_representation(self, user):
+        return {"name": display_name(user) if user else "", "staff": is_staff_member(user)}
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    author = AuthorField(read_only=True, help_text='{"name", "staff"}; empty name: deleted user')
+    solved = serializers.BooleanField(read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Topic
+        fields = [
+            "id", "category", "kind", "title", "body", "body_html", "author", "state", "pinned",
+            "locked", "closed", "solved", "accepted_reply", "merged_into", "score",
+            "reply_count", "created_at", "last_activity_at", "url",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class TopicCreateSerializer(serializers.Serializer):
+    category = serializers.SlugField(help_text="The category's slug.")
+    kind = serializers.ChoiceField(choices=TopicKind.choices, default=TopicKind.QUESTION)
+    title = serializers.CharField(max_length=services.TITLE_MAX)
+    body = serializers.CharField(max_length=services.BODY_MAX)
+
+
+class ReplySerializer(serializers.ModelSerializer):
+    author = AuthorField(read_only=True)
+    accepted = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Reply
+        fields = ["id", "topic", "body", "body_html", "author", "state", "score", "accepted"]
+        read_only_fields = fields
+
+    def get_accepted(self, reply) -> bool:
+        topic = self.context.get("topic")
+        return topic is not None and topic.accepted_reply_id == reply.pk
+
+
+class ReplyCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=services.BODY_MAX)
+
+
+class AcceptSerializer(serializers.Serializer):
+    reply = serializers.IntegerField()
+    accept = serializers.BooleanField(default=True)
+
+
+def _django_errors(exc: DjangoValidationError) -> ValidationError:
+    if hasattr(exc, "error_dict"):
+        return ValidationError(
+            {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+        )
+    return ValidationError({"non_field_errors": [str(m) for m in exc.messages]})
+
+
+class _ForumPermission(permissions.BasePermission):
+    """Reading follows category visibility (done by the selectors); writing needs an account
+    that may take part."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return selectors.can_participate(request.user)
+
+
+class CategoryViewSet(ModuleReadOnlyViewSet):
+    """Forum categories the caller may read, in the forum's order."""
+
+    module_key = "forum"
+    serializer_class = CategorySerializer
+    permission_classes = [permissions.AllowAny]
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        from django.db.models import Count, Q
+
+        return selectors.categories_visible(self.request.user).annotate(
+            topic_count=Count("topics", filter=Q(topics__state="approved"))
+        )
+
+
+class TopicViewSet(
+    ModuleViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Topics the caller may read; signed-in customers open topics, reply, vote and accept."""
+
+    module_key = "forum"
+    serializer_class = TopicSerializer
+    permission_classes = [_ForumPermission]
+    throttle_classes = [TenantAnonRateThrottle, TenantUserRateThrottle, ForumWriteThrottle]
+
+    def get_queryset(self):
+        queryset = selectors.topics_visible(user=self.request.user).select_related(
+            "author", "category"
+        )
+        slug = self.request.query_params.get("category")
+        if slug:
+            queryset = queryset.filter(category__slug=slug)
+        solved = self.request.query_params.get("solved")
+        if solved in {"true", "false"}:
+            queryset = queryset.filter(kind=TopicKind.QUESTION).filter(
+                accepted_reply__isnull=(solved == "false")
+            )
+        return queryset.filter(merged_into__isnull=True).order_by("-pinned", "-last_activity_at")
+
+    def get_object(self):
+        try:
+            topic_id = int(self.kwargs["pk"])
+        except (TypeError, ValueError):
+            raise NotFound() from None
+        return selectors.topic_get_for_user(user=self.request.user, topic_id=topic_id)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("category", str, description="Only this category (slug)."),
+            OpenApiParameter("solved", str, enum=["true", "false"], description="Questions only."),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=TopicCreateSerializer, responses={201: TopicSerializer})
+    def create(self, request, *args, **kwargs):
+        data = TopicCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        category = (
+            selectors.categories_visible(request.user)
+            .filter(slug=data.validated_data["category"])
+            .first()
+        )
+        if category is None:
+            raise ValidationError({"category": ["No such category."]})
+        try:
+            topic = services.topic_create(
+                author=request.user,
+                category=category,
+                title=data.validated_data["title"],
+                body=data.validated_data["body"],
+                kind=data.validated_data["kind"],
+            )
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from None
+        return Response(TopicSerializer(topic).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"], responses={200: ReplySerializer(many=True)}, description="Replies."
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=ReplyCreateSerializer,
+        responses={201: ReplySerializer},
+        description="Answer in the topic.",
+    )
+    @action(detail=True, methods=["get", "post"], serializer_class=ReplySerializer)
+    def replies(self, request, pk=None):
+        topic = self.get_object()
+        if request.method == "GET":
+            queryset = selectors.replies_visible(user=request.user, topic=topic)
+            page = self.paginate_queryset(queryset)
+            serializer = ReplySerializer(page, many=True, context={"topic": topic})
+            return self.get_paginated_response(serializer.data)
+        data = ReplyCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            reply = services.reply_create(
+                author=request.user, topic=topic, body=data.validated_data["body"]
+            )
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from None
+        return Response(
+            ReplySerializer(reply, context={"topic": topic}).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "ForumVote",
+                {"voted": serializers.BooleanField(), "score": serializers.IntegerField()},
+            )
+        },
+        description="POST votes for the topic (once per person), DELETE withdraws the vote.",
+    )
+    @action(detail=True, methods=["post", "delete"])
+    def vote(self, request, pk=None):
+        topic = self.get_object()
+        up = request.method == "POST"
+        try:
+            services.topic_vote(user=request.user, topic=topic, up=up)
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from None
+        topic.refresh_from_db(fields=["score"])
+        return Response({"voted": up, "score": topic.score})
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "ForumReplyVote",
+                {"voted": serializers.BooleanField(), "score": serializers.IntegerField()},
+            )
+        },
+        description="POST votes for a reply (once per person), DELETE withdraws the vote.",
+    )
+    @action(detail=True, methods=["post", "delete"], url_path=r"replies/(?P<reply_id>\d+)/vote")
+    def reply_vote(self, request, pk=None, reply_id=None):
+        topic = self.get_object()
+        reply = (
+            selectors.replies_visible(user=request.user, topic=topic).filter(pk=reply_id).first()
+        )
+        if reply is None:
+            raise NotFound()
+        up = request.method == "POST"
+        try:
+            services.reply_vote(user=request.user, reply=reply, up=up)
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from None
+        reply.refresh_from_db(fields=["score"])
+        return Response({"voted": up, "score": reply.score})
+
+    @extend_schema(request=AcceptSerializer, responses={200: TopicSerializer})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Mark a reply as the accepted answer (the asker, staff or a moderator)."""
+        topic = self.get_object()
+        data = AcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reply = (
+            selectors.replies_visible(user=request.user, topic=topic)
+            .filter(pk=data.validated_data["reply"])
+            .first()
+        )
+        if reply is None:
+            raise ValidationError({"reply": ["No such reply in this topic."]})
+        try:
+            topic = services.reply_accept(
+                user=request.user, reply=reply, accept=data.validated_data["accept"]
+            )
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from None
+        return Response(TopicSerializer(topic).data)
