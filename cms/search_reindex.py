@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from django.conf import settings
-from django.db import transaction
 from django_tenants.utils import schema_context
 from modelsearch.backends import get_search_backend
 from modelsearch.index import get_indexed_models
@@ -27,14 +26,19 @@ def tenant_indexed_models() -> list:
 
 
 def _chunks(queryset, size: int) -> Iterator[list]:
-    with transaction.atomic():  # a stable view of the rows while they are read
-        start = 0
-        while True:
-            items = list(queryset[start : start + size])
-            if not items:
-                return
-            yield items
-            start += size
+    """The rows of `queryset` in primary-key order, `size` at a time, each chunk starting after
+    the last key read (not at an offset): a row deleted or added while a long reindex runs
+    cannot shift the rest, so no surviving row is skipped."""
+    last = None
+    while True:
+        page = queryset.order_by("pk")
+        if last is not None:
+            page = page.filter(pk__gt=last)
+        items = list(page[:size])
+        if not items:
+            return
+        yield items
+        last = items[-1].pk
 
 
 def reindex_schema(
@@ -56,7 +60,7 @@ def reindex_schema(
             for model in models:
                 index.add_model(model)
             for model in models:
-                for chunk in _chunks(model.get_indexed_objects().order_by("pk"), chunk_size):
+                for chunk in _chunks(model.get_indexed_objects(), chunk_size):
                     index.add_items(model, chunk)
                     indexed += len(chunk)
                     if on_chunk is not None:
