@@ -1,0 +1,373 @@
+"""Writes of the ideas board. Each function does the write, its bookkeeping (denormalised vote
+count, automatic follows, the status history) and its notifications, so nothing else can forget
+them. Permission checks live here too: views and the API only translate the errors.
+
+Errors: `django.core.exceptions.PermissionDenied` (not allowed), `IdeaError` (a ValidationError
+with a message for the person: bad input, vote budget spent, ...).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from modules.ideas.models import (
+    CLOSED_STATUSES,
+    Idea,
+    IdeaCategory,
+    IdeaComment,
+    IdeaFollow,
+    IdeasSettings,
+    IdeaVote,
+    Status,
+    StatusChange,
+)
+
+TITLE_MAX = 160
+BODY_MAX = 20_000
+COMMENT_MAX = 5_000
+NOTE_MAX = 5_000
+
+
+class IdeaError(ValidationError):
+    """Something the person asked for cannot be done (the message says why)."""
+
+
+class VoteBudgetSpent(IdeaError):
+    pass
+
+
+def can_participate(user) -> bool:
+    """Whether `user` may post, vote and follow: signed in, active, and allowed by customer
+    accounts (not suspended, email verified where the portal asks for it)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    try:
+        from modules.accounts.selectors import can_participate as accounts_can_participate
+    except ImportError:  # customer accounts without the participation rule: signed in is enough
+        return True
+    return bool(accounts_can_participate(user))
+
+
+def can_manage(user) -> bool:
+    """Staff who move ideas through statuses, merge them and vote on a customer's behalf."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.has_perm("ideas.manage_ideas") or user.has_perm("ideas.change_idea"))
+    )
+
+
+def _require_participant(user) -> None:
+    if not can_participate(user):
+        raise PermissionDenied(_("Sign in with a customer account to take part."))
+
+
+def _require_manager(user) -> None:
+    if not can_manage(user):
+        raise PermissionDenied(_("Only staff who manage ideas can do this."))
+
+
+def _clean_text(value: str, *, field: str, max_length: int, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise IdeaError({field: _("This field is required.")})
+    if len(value) > max_length:
+        raise IdeaError({field: _("At most %(count)d characters, please.") % {"count": max_length}})
+    return value
+
+
+def _follow(idea: Idea, user) -> None:
+    if user is not None:
+        IdeaFollow.objects.get_or_create(idea=idea, user=user)
+
+
+@transaction.atomic
+def idea_create(
+    *, author, title: str, body: str = "", category: IdeaCategory | None = None
+) -> Idea:
+    """Submit an idea. The author follows it (and hears when its status changes)."""
+    _require_participant(author)
+    title = _clean_text(title, field="title", max_length=TITLE_MAX)
+    body = _clean_text(body, field="body", max_length=BODY_MAX, required=False)
+    idea = Idea.objects.create(
+        title=title,
+        body=body,
+        author=author,
+        category=category,
+        language=(translation.get_language() or settings.LANGUAGE_CODE)[:16],
+    )
+    _follow(idea, author)
+    return idea
+
+
+def votes_in_use(user) -> int:
+    """How many of the customer's votes count against their budget (votes on ideas that are
+    not done or declined, nor merged away)."""
+    return (
+        IdeaVote.objects.filter(user=user, idea__merged_into__isnull=True)
+        .exclude(idea__status__in=CLOSED_STATUSES)
+        .count()
+    )
+
+
+def votes_left(user) -> int | None:
+    """Votes the customer may still give, or None without a budget."""
+    budget = IdeasSettings.load().vote_budget
+    if not budget:
+        return None
+    return max(0, budget - votes_in_use(user))
+
+
+def _add_vote(*, idea: Idea, user, added_by=None, note: str = "") -> IdeaVote | None:
+    """Insert the vote and count it, or None when the customer had voted already. The unique
+    constraint decides between two simultaneous clicks; a savepoint keeps the loser's
+    transaction usable."""
+    try:
+        with transaction.atomic():
+            vote = IdeaVote.objects.create(idea=idea, user=user, added_by=added_by, note=note)
+    except IntegrityError:
+        return None
+    Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") + 1)
+    idea.refresh_from_db(fields=["vote_count"])
+    _follow(idea, user)
+    return vote
+
+
+def _votable(idea: Idea) -> None:
+    if idea.merged_into_id is not None:
+        raise IdeaError(_("This idea was merged into another one: vote there."))
+    if idea.status in CLOSED_STATUSES:
+        raise IdeaError(_("This idea is closed for voting."))
+
+
+@transaction.atomic
+def idea_vote(*, idea: Idea, user) -> IdeaVote:
+    """The customer votes for the idea (once; a second vote is refused) and follows it."""
+    _require_participant(user)
+    _votable(idea)
+    if IdeaVote.objects.filter(idea=idea, user=user).exists():
+        raise IdeaError(_("You have already voted for this idea."))
+    left = votes_left(user)
+    if left is not None and left <= 0:
+        raise VoteBudgetSpent(
+            _(
+                "You have used all %(budget)d of your votes. Withdraw a vote from another idea "
+                "to vote for this one."
+            )
+            % {"budget": IdeasSettings.load().vote_budget}
+        )
+    vote = _add_vote(idea=idea, user=user)
+    if vote is None:
+        raise IdeaError(_("You have already voted for this idea."))
+    return vote
+
+
+@transaction.atomic
+def idea_unvote(*, idea: Idea, user) -> bool:
+    """Withdraw the customer's vote; returns whether there was one. They keep following."""
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied(_("Sign in with a customer account to take part."))
+    if idea.status in CLOSED_STATUSES:
+        raise IdeaError(_("This idea is closed for voting."))
+    deleted, _rows = IdeaVote.objects.filter(idea=idea, user=user).delete()
+    if deleted:
+        Idea.objects.filter(pk=idea.pk, vote_count__gt=0).update(vote_count=F("vote_count") - 1)
+        idea.refresh_from_db(fields=["vote_count"])
+    return bool(deleted)
+
+
+@transaction.atomic
+def idea_vote_on_behalf(*, idea: Idea, customer, by, note: str = "") -> IdeaVote:
+    """Staff record a customer's vote (told on a call, in a ticket): it counts like theirs,
+    names who added it, and does not use the customer's budget."""
+    _require_manager(by)
+    _votable(idea)
+    if customer is None or not customer.is_active:
+        raise IdeaError({"customer": _("Choose an active customer.")})
+    note = _clean_text(note, field="note", max_length=500, required=False)
+    vote = _add_vote(idea=idea, user=customer, added_by=by, note=note)
+    if vote is None:
+        raise IdeaError(_("This customer has already voted for this idea."))
+    return vote
+
+
+@transaction.atomic
+def idea_comment(*, idea: Idea, author, body: str) -> IdeaComment:
+    _require_participant(author)
+    if idea.merged_into_id is not None:
+        raise IdeaError(_("This idea was merged into another one: comment there."))
+    body = _clean_text(body, field="body", max_length=COMMENT_MAX)
+    return IdeaComment.objects.create(idea=idea, author=author, body=body)
+
+
+@transaction.atomic
+def idea_follow(*, idea: Idea, user) -> IdeaFollow:
+    _require_participant(user)
+    follow, _created = IdeaFollow.objects.get_or_create(idea=idea, user=user)
+    return follow
+
+
+@transaction.atomic
+def idea_unfollow(*, idea: Idea, user) -> bool:
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied(_("Sign in with a customer account to take part."))
+    deleted, _rows = IdeaFollow.objects.filter(idea=idea, user=user).delete()
+    return bool(deleted)
+
+
+def portal_url(path: str) -> str:
+    """An absolute address on this portal, for emails (no request at hand)."""
+    tenant = getattr(connection, "tenant", None)
+    if tenant is not None and hasattr(tenant, "portal_url"):
+        return tenant.portal_url(path)
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first()
+    return (site.root_url if site is not None else "") + path
+
+
+def _audience(idea: Idea) -> list:
+    """Everyone who voted for or follows the idea, each once."""
+    from django.contrib.auth import get_user_model
+
+    voter_ids = IdeaVote.objects.filter(idea=idea, user__isnull=False).values("user_id")
+    follower_ids = IdeaFollow.objects.filter(idea=idea).values("user_id")
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(pk__in=voter_ids) | Q(pk__in=follower_ids))
+        .order_by("pk")
+    )
+
+
+STATUS_SUBJECT = gettext_lazy("“%(title)s” is now %(status)s")
+
+
+def _notify_status_change(change: StatusChange) -> int:
+    from modules.accounts.models import NotificationKind
+    from modules.accounts.notifications import notify
+
+    idea = change.idea
+    sent = 0
+    url = portal_url(idea.get_absolute_url())
+    for person in _audience(idea):
+        if change.by_id is not None and person.pk == change.by_id:
+            continue
+        with translation.override(_language_of(person)):
+            subject = STATUS_SUBJECT % {
+                "title": idea.title,
+                "status": Status(change.new_status).label,
+            }
+            subject = str(subject)
+        row = notify(
+            recipient=person,
+            kind=NotificationKind.STATUS_CHANGES,
+            subject=subject,
+            template="ideas/email/status_change",
+            context={
+                "idea": idea,
+                "change": change,
+                "new_status": Status(change.new_status).label,
+                "old_status": Status(change.old_status).label,
+                "note_text": change.note,
+                "url": url,
+                "voted": IdeaVote.objects.filter(idea=idea, user=person).exists(),
+            },
+            dedupe_key=f"ideas-status:{change.pk}:{person.pk}",
+        )
+        sent += row is not None
+    return sent
+
+
+def _language_of(user) -> str:
+    from modules.accounts.notifications import user_language
+
+    return user_language(user)
+
+
+@transaction.atomic
+def idea_set_status(*, idea: Idea, status: str, note: str = "", by) -> StatusChange:
+    """Move the idea to `status` with a public note, keep the history, and email its voters
+    and followers (once each, after commit). Done ideas get their shipping date."""
+    _require_manager(by)
+    if status not in Status.values:
+        raise IdeaError({"status": _("Choose a valid status.")})
+    if idea.merged_into_id is not None:
+        raise IdeaError(_("This idea was merged into another one."))
+    note = _clean_text(note, field="note", max_length=NOTE_MAX, required=False)
+    idea = Idea.objects.select_for_update().get(pk=idea.pk)
+    if status == idea.status and not note:
+        raise IdeaError({"status": _("The idea already has this status.")})
+    change = StatusChange.objects.create(
+        idea=idea, old_status=idea.status, new_status=status, note=note, by=by
+    )
+    idea.status = status
+    fields = ["status", "updated_at"]
+    if status == Status.DONE and idea.shipped_at is None:
+        idea.shipped_at = timezone.now()
+        fields.append("shipped_at")
+    elif status != Status.DONE and idea.shipped_at is not None:
+        idea.shipped_at = None
+        fields.append("shipped_at")
+    idea.save(update_fields=fields)
+    _notify_status_change(change)
+    return change
+
+
+@transaction.atomic
+def idea_merge(*, duplicate: Idea, into: Idea, by) -> Idea:
+    """Fold `duplicate` into `into`: its votes and followers move over (someone who voted for
+    both keeps one vote), its comments stay where they were written, and its address redirects
+    to `into`. Returns `into` with its new vote count."""
+    _require_manager(by)
+    if duplicate.pk == into.pk:
+        raise IdeaError({"into": _("An idea cannot be merged into itself.")})
+    # Lock both rows in a fixed order, so two merges at once cannot cross.
+    locked = {
+        idea.pk: idea
+        for idea in Idea.objects.select_for_update().filter(pk__in=[duplicate.pk, into.pk])
+    }
+    duplicate, into = locked[duplicate.pk], locked[into.pk]
+    if duplicate.merged_into_id is not None:
+        raise IdeaError(_("This idea was merged already."))
+    if into.merged_into_id is not None:
+        raise IdeaError({"into": _("That idea was itself merged into another one.")})
+
+    already = IdeaVote.objects.filter(idea=into, user__isnull=False).values("user_id")
+    IdeaVote.objects.filter(idea=duplicate, user__in=already).delete()
+    IdeaVote.objects.filter(idea=duplicate).update(idea=into)
+    following = IdeaFollow.objects.filter(idea=into).values("user_id")
+    IdeaFollow.objects.filter(idea=duplicate, user__in=following).delete()
+    IdeaFollow.objects.filter(idea=duplicate).update(idea=into)
+
+    into.vote_count = IdeaVote.objects.filter(idea=into).count()
+    into.save(update_fields=["vote_count", "updated_at"])
+    duplicate.merged_into = into
+    duplicate.vote_count = 0
+    duplicate.save(update_fields=["merged_into", "vote_count", "updated_at"])
+    for earlier in Idea.objects.filter(merged_into=duplicate):  # keep redirects one hop long
+        earlier.merged_into = into
+        earlier.save(update_fields=["merged_into"])
+    return into
+
+
+@transaction.atomic
+def ideas_settings_update(*, vote_budget: int, by) -> IdeasSettings:
+    _require_manager(by)
+    if vote_budget < 0:
+        raise IdeaError({"vote_budget": _("Zero or more, please.")})
+    row = IdeasSettings.load()
+    row.vote_budget = vote_budget
+    row.save()
+    return row
+
+
+def category_create(*, name: str, slug: str = "", description: str = "") -> IdeaCategory:
+    return IdeaCategory.objects.create(name=name, slug=slug, description=description)

@@ -1,0 +1,67 @@
+"""Ideas fixtures: customers and staff in tenant A (and B), and a helper to switch the module."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from cms.models import ModuleSettings
+from tests.conftest import TEST_PASSWORD, TenantClient, host_of, login_on
+
+
+def make_customer(email: str, *, verified: bool = True, **extra):
+    """A customer of the current schema, with a verified email address (customer accounts
+    let only verified customers take part)."""
+    user = get_user_model().objects.create_user(
+        username=email.lower(), email=email, password=TEST_PASSWORD, **extra
+    )
+    try:
+        from modules.accounts.models import CustomerProfile
+    except ImportError:  # customer accounts without profiles: signed in is enough
+        return user
+    CustomerProfile.objects.update_or_create(
+        user=user, defaults={"email_verified_at": timezone.now() if verified else None}
+    )
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def make_manager(email: str):
+    """A staff member with the 'manage ideas' permission (and no other rights)."""
+    user = make_customer(email, is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="manage_ideas"))
+    return get_user_model().objects.get(pk=user.pk)  # fresh permission cache
+
+
+def switch_ideas(tenant, on: bool) -> None:
+    with tenant_context(tenant):
+        row = ModuleSettings.load()
+        row.switches = {**(row.switches or {}), "ideas": on}
+        row.save()
+
+
+@pytest.fixture
+def in_a(tenant_a):
+    """The test body runs in tenant A's schema."""
+    with tenant_context(tenant_a):
+        yield tenant_a
+
+
+@pytest.fixture
+def people_a(tenant_a):
+    """Customers ann, bob and cat, a manager (staff with the ideas permission) and a plain
+    staff member without it, all in tenant A."""
+    with tenant_context(tenant_a):
+        return {
+            "ann": make_customer("ann@customer.example"),
+            "bob": make_customer("bob@customer.example"),
+            "cat": make_customer("cat@customer.example"),
+            "manager": make_manager("pm@alpha.example"),
+            "staff": make_customer("agent@alpha.example", is_staff=True),
+        }
+
+
+def client_for(tenant, user) -> TenantClient:
+    return login_on(TenantClient(host_of(tenant)), tenant, user)
