@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from modules.accounts.selectors import can_participate as accounts_can_participate
 from modules.accounts.selectors import display_name, is_staff_member
 from modules.forum.models import (
     ForumCategory,
@@ -26,15 +27,9 @@ MODERATE = "forum.moderate_category"
 
 
 def can_participate(user) -> bool:
-    """Whether `user` may post, vote, report and subscribe: the accounts module's rule when it
-    has one (verified email, not suspended), else a signed-in, active user."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    try:
-        from modules.accounts.selectors import can_participate as accounts_rule
-    except ImportError:
-        return True
-    return bool(accounts_rule(user))
+    """Whether `user` may post, vote, report and subscribe: the accounts module's rule
+    (signed in, active, verified email; staff need no verification)."""
+    return bool(accounts_can_participate(user))
 
 
 def _authenticated(user) -> bool:
