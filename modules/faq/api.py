@@ -33,11 +33,12 @@ class FaqItemSerializer(serializers.ModelSerializer):
 
 
 class FaqItemViewSet(ModuleReadOnlyViewSet):
-    """Published questions of public FAQ groups, group by group in the editors' order."""
+    """Published questions of the FAQ groups the caller may open, group by group in the editors'
+    order."""
 
     module_key = "faq"
     serializer_class = FaqItemSerializer
     permission_classes = [permissions.AllowAny]
 
     def get_queryset(self):
-        return faq_items_visible()
+        return faq_items_visible(self.request._request)

@@ -75,7 +75,7 @@ class FaqIndexPage(ModulePageMixin, Page):
         from modules.faq.selectors import faq_groups_of
 
         context = super().get_context(request, *args, **kwargs)
-        groups = list(faq_groups_of(self))
+        groups = list(faq_groups_of(self, request))
         for group in groups:
             # Several groups share this page, so their questions' anchors name the group too.
             group.faq_items = group.prepare_items(request, anchor_prefix=f"g{group.pk}-")
@@ -260,7 +260,7 @@ class FaqItem(index.Indexed, Orderable):
 
         if not _module_on(request):
             return cls.objects.none()
-        return faq_items_visible()
+        return faq_items_visible(request)
 
     @property
     def url(self) -> str:

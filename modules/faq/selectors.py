@@ -5,14 +5,16 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from wagtail.models import Page
 
+from cms.visibility import visible_pages
 from modules.faq.pages import FaqGroupPage, FaqItem
 
 
-def faq_items_visible() -> QuerySet[FaqItem]:
-    """Questions whose group page is published and not behind a view restriction (private
-    groups stay out of the API and search even though their rows exist), with the group loaded
-    so listing them costs one query."""
-    groups = FaqGroupPage.objects.live().public().values("pk")
+def faq_items_visible(request=None) -> QuerySet[FaqItem]:
+    """Questions whose group page is published and open to `request` (cms.visibility: groups
+    restricted to signed-in customers or to named groups stay out of the API and search for
+    anyone else, though their rows exist), with the group loaded so listing them costs one
+    query. No request: what an anonymous visitor may see."""
+    groups = visible_pages(FaqGroupPage.objects.all(), request).values("pk")
     return (
         FaqItem.objects.filter(page__in=groups)
         .select_related("page")
@@ -20,6 +22,7 @@ def faq_items_visible() -> QuerySet[FaqItem]:
     )
 
 
-def faq_groups_of(index: Page) -> QuerySet[FaqGroupPage]:
-    """The published, public groups under an FAQ index page, with their questions."""
-    return FaqGroupPage.objects.child_of(index).live().public().prefetch_related("items")
+def faq_groups_of(index: Page, request=None) -> QuerySet[FaqGroupPage]:
+    """The published groups under an FAQ index page that `request` may open, with their
+    questions."""
+    return visible_pages(FaqGroupPage.objects.child_of(index), request).prefetch_related("items")
