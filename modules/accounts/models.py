@@ -122,6 +122,14 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def domains_display(self) -> str:
+        return ", ".join(self.email_domains or [])
+
+    @property
+    def member_count(self) -> int:
+        return self.members.count()
+
 
 def avatar_path(instance: CustomerProfile, filename: str) -> str:
     # a fresh random name on every upload: old links stop working, nobody can guess one
@@ -169,6 +177,14 @@ class CustomerProfile(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+    @property
+    def is_active(self) -> bool:
+        return self.user.is_active
 
 
 @register_setting(icon="user")

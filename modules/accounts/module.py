@@ -11,6 +11,7 @@ SPEC = register(
         urls="modules.accounts.urls",
         url_prefix="account",
         always_on=True,
+        furnish="modules.accounts.services.accounts_furnish",
         api_routes=(("account", "modules.accounts.api.AccountViewSet", "account"),),
         scheduled_tasks=(ScheduledTask("accounts.outbox_sweep", every_seconds=60),),
     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.sessions.models import Session
@@ -407,6 +408,72 @@ def organization_assign_by_domain(*, user) -> Organization | None:
         profile.organization = organization
         profile.save(update_fields=["organization"])
     return organization
+
+
+def customer_admin_update(
+    *, profile: CustomerProfile, organization, can_see_organization: bool, is_active: bool
+) -> CustomerProfile:
+    """What a tenant admin changes about a customer: organization, whether they see its
+    content, and whether they may sign in (switching it off ends their sessions)."""
+    profile.organization = organization
+    profile.can_see_organization = bool(can_see_organization and organization is not None)
+    profile.save(update_fields=["organization", "can_see_organization"])
+    user = profile.user
+    if user.is_active != is_active:
+        user.is_active = is_active
+        user.save(update_fields=["is_active"])
+        if not is_active:
+            sessions_end(user=user)
+    return profile
+
+
+# --- staff roles ------------------------------------------------------------------------------
+
+ROLE_PERMISSIONS = {
+    "Administrators": [
+        "wagtailadmin.access_admin",
+        "accounts.view_customerprofile",
+        "accounts.change_customerprofile",
+        "accounts.add_organization",
+        "accounts.change_organization",
+        "accounts.delete_organization",
+        "accounts.view_organization",
+        "accounts.change_accountsettings",
+    ],
+    "Agents": [
+        "wagtailadmin.access_admin",
+        "accounts.view_customerprofile",
+        "accounts.change_customerprofile",
+        "accounts.view_organization",
+    ],
+    "Moderators": [
+        "wagtailadmin.access_admin",
+        "accounts.view_customerprofile",
+    ],
+}
+
+
+def staff_roles_ensure() -> dict[str, Group]:
+    """The staff groups of a portal with the accounts permissions each role needs (added to
+    what the groups have; "Moderators" is Wagtail's own group). Modules add their own rights
+    to these groups (e.g. the forum's per-category moderation through django-guardian)."""
+    groups = {}
+    for name, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        for perm in perms:
+            app_label, codename = perm.split(".", 1)
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                group.permissions.add(permission)
+        groups[name] = group
+    return groups
+
+
+def accounts_furnish(*, home) -> None:
+    """A new portal's staff roles (Administrators, Agents, Moderators)."""
+    staff_roles_ensure()
 
 
 # --- privacy: export and delete ----------------------------------------------------------

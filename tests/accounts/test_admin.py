@@ -1,0 +1,121 @@
+"""Tenant admins manage customers and organizations in the Wagtail admin; staff roles decide
+who may look and who may change, checked on every view."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django_tenants.utils import tenant_context
+
+from modules.accounts import services
+from modules.accounts.models import CustomerProfile, Organization
+from tests.accounts.conftest import PASSWORD, make_customer
+from tests.conftest import TenantClient, host_of, login_on
+
+pytestmark = pytest.mark.django_db
+
+
+def staff(tenant, email, group_name):
+    with tenant_context(tenant):
+        user = get_user_model().objects.create_user(
+            username=email, email=email, password=PASSWORD, is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=group_name))
+    return login_on(TenantClient(host_of(tenant)), tenant, user)
+
+
+def test_staff_roles_exist_in_a_new_portal(tenant_a):
+    with tenant_context(tenant_a):
+        names = set(Group.objects.values_list("name", flat=True))
+        assert {"Administrators", "Agents", "Moderators"} <= names
+        agents = Group.objects.get(name="Agents")
+        perms = {p.codename for p in agents.permissions.all()}
+        assert {"access_admin", "view_customerprofile", "change_customerprofile"} <= perms
+        assert "add_organization" not in perms
+        services.staff_roles_ensure()  # idempotent
+        assert Group.objects.filter(name="Agents").count() == 1
+
+
+def test_admin_lists_searches_and_filters_customers(tenant_a, admin_client_a):
+    make_customer(tenant_a, "zoe@acme.example")
+    make_customer(tenant_a, "yan@other.example", verified=False)
+    with tenant_context(tenant_a):
+        org = services.organization_create(name="Acme", email_domains=["acme.example"])
+        CustomerProfile.objects.filter(user__email="zoe@acme.example").update(organization=org)
+    listing = admin_client_a.get("/admin/customers/")
+    assert listing.status_code == 200
+    assert b"zoe@acme.example" in listing.content and b"yan@other.example" in listing.content
+    found = admin_client_a.get("/admin/customers/", {"q": "zoe"})
+    assert b"zoe@acme.example" in found.content and b"yan@other.example" not in found.content
+    by_org = admin_client_a.get("/admin/customers/", {"organization": org.pk})
+    assert b"zoe@acme.example" in by_org.content and b"yan@other.example" not in by_org.content
+    unverified = admin_client_a.get("/admin/customers/", {"verified": "false"})
+    assert b"yan@other.example" in unverified.content
+    assert b"zoe@acme.example" not in unverified.content
+
+
+def test_admin_edits_a_customer_and_can_switch_them_off(tenant_a, admin_client_a):
+    user = make_customer(tenant_a, "sam@example.com")
+    customer = login_on(TenantClient(host_of(tenant_a)), tenant_a, user)
+    with tenant_context(tenant_a):
+        org = services.organization_create(name="Initech")
+        profile = CustomerProfile.objects.get(user=user)
+    edit = f"/admin/customers/edit/{profile.pk}/"
+    assert admin_client_a.get(edit).status_code == 200
+    saved = admin_client_a.post(
+        edit, {"organization": org.pk, "can_see_organization": "on", "is_active": ""}
+    )
+    assert saved.status_code == 302, saved.content[:2000]
+    with tenant_context(tenant_a):
+        profile.refresh_from_db()
+        assert profile.organization == org and profile.can_see_organization
+        assert not get_user_model().objects.get(pk=user.pk).is_active
+    assert customer.get("/account/").status_code == 302  # their session ended
+
+
+def test_customers_cannot_be_added_or_deleted_in_the_admin(tenant_a, admin_client_a):
+    user = make_customer(tenant_a, "keep@example.com")
+    with tenant_context(tenant_a):
+        profile = CustomerProfile.objects.get(user=user)
+    assert admin_client_a.get("/admin/customers/new/").status_code in (302, 403, 404)
+    admin_client_a.post(f"/admin/customers/delete/{profile.pk}/")
+    with tenant_context(tenant_a):
+        assert CustomerProfile.objects.filter(pk=profile.pk).exists()
+
+
+def test_admin_manages_organizations(tenant_a, admin_client_a):
+    created = admin_client_a.post(
+        "/admin/organizations/new/", {"name": "Globex", "email_domains": "@Globex.example, gx.io"}
+    )
+    assert created.status_code == 302, created.content[:2000]
+    with tenant_context(tenant_a):
+        org = Organization.objects.get(name="Globex")
+        assert org.email_domains == ["globex.example", "gx.io"]
+    assert b"globex.example" in admin_client_a.get("/admin/organizations/").content
+
+
+def test_roles_are_checked_on_every_view(tenant_a):
+    user = make_customer(tenant_a, "pat@example.com")
+    with tenant_context(tenant_a):
+        profile = CustomerProfile.objects.get(user=user)
+    edit = f"/admin/customers/edit/{profile.pk}/"
+
+    agent = staff(tenant_a, "agent@alpha.example", "Agents")
+    assert agent.get("/admin/customers/").status_code == 200
+    assert agent.get(edit).status_code == 200
+    assert agent.get("/admin/organizations/").status_code == 200
+    assert agent.get("/admin/organizations/new/").status_code in (302, 403)
+    refused = agent.post("/admin/organizations/new/", {"name": "Sneaky"})
+    assert refused.status_code in (302, 403)
+
+    moderator = staff(tenant_a, "mod@alpha.example", "Moderators")
+    assert moderator.get("/admin/customers/").status_code == 200
+    assert moderator.get(edit).status_code in (302, 403)
+    moderator.post(edit, {"organization": "", "is_active": ""})
+
+    customer = login_on(TenantClient(host_of(tenant_a)), tenant_a, user)
+    assert customer.get("/admin/customers/").status_code == 302  # to the admin's sign-in
+    with tenant_context(tenant_a):
+        assert not Organization.objects.filter(name="Sneaky").exists()
+        assert get_user_model().objects.get(pk=user.pk).is_active
