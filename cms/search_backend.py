@@ -19,8 +19,10 @@ import contextvars
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.db.models.sql.subqueries import InsertQuery
+from modelsearch import abstract_models as _modelsearch_models
 from modelsearch.backends.database.postgres.postgres import (
     IndexEntry,
     ObjectIndexer,
@@ -31,7 +33,7 @@ from modelsearch.backends.database.postgres.postgres import (
 )
 from modelsearch.index import RelatedFields
 from modelsearch.query import PlainText
-from modelsearch.utils import get_content_type_pk
+from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
 from cms import languages
 
@@ -64,6 +66,25 @@ def object_language(obj, locales: dict[int, str] | None = None) -> str:
             return locales[locale_id]
         return obj.locale.language_code
     return settings.LANGUAGE_CODE
+
+
+_DESCENDANT_TYPES: dict[tuple[str, type], list[int]] = {}
+
+
+def _descendant_type_ids(model) -> list[int]:
+    """modelsearch's lookup of a model's content type ids (itself and its subclasses), run by
+    every search query, remembered per schema. modelsearch relies on Django's ContentType cache,
+    which django-tenants empties at every schema switch, so without this each query of each
+    request asked the database again. A content type's id never changes once its row exists,
+    and schema names are never reused."""
+    key = (connection.schema_name, model)
+    ids = _DESCENDANT_TYPES.get(key)
+    if ids is None:
+        ids = _DESCENDANT_TYPES[key] = get_descendants_content_types_pks(model)
+    return ids
+
+
+_modelsearch_models.get_descendants_content_types_pks = _descendant_type_ids
 
 
 class LanguageObjectIndexer(ObjectIndexer):
