@@ -19,7 +19,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
 
 from api.throttling import TenantAnonRateThrottle, TenantUserRateThrottle
 from api.viewsets import ModuleReadOnlyViewSet, ModuleViewSetMixin
@@ -28,22 +28,22 @@ from modules.forum import selectors, services
 from modules.forum.models import ForumCategory, Reply, Topic, TopicKind
 
 
-class ForumWriteThrottle(ScopedRateThrottle):
-    """Writes (topics, replies, votes) per person and tenant: 30 a minute."""
+class ForumWriteThrottle(SimpleRateThrottle):
+    """Writes (topics, replies, votes, accepts) per person and tenant: 30 a minute."""
 
     scope = "forum_write"
-    THROTTLE_RATES = {"forum_write": "30/minute"}
+    RATE = "30/minute"
 
     def get_rate(self):
-        return self.THROTTLE_RATES[self.scope]
+        return self.RATE
 
     def get_cache_key(self, request, view):
         from django.db import connection
 
         if request.method in permissions.SAFE_METHODS:
             return None
-        key = super().get_cache_key(request, view)
-        return f"{connection.schema_name}:{key}" if key else key
+        ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)
+        return f"{connection.schema_name}:throttle_forum_write_{ident}"
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -155,7 +155,7 @@ class TopicViewSet(
 
     def get_queryset(self):
         queryset = selectors.topics_visible(user=self.request.user).select_related(
-            "author", "category"
+            "author__customer_profile", "category"
         )
         slug = self.request.query_params.get("category")
         if slug:

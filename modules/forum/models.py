@@ -167,7 +167,10 @@ class Topic(index.Indexed, models.Model):
         if not registry.is_enabled("forum", request):
             return cls.objects.none()
         user = getattr(request, "user", None)
-        return topics_visible(user=user)
+        visible = topics_visible(user=user).filter(
+            state=ModerationState.APPROVED, merged_into__isnull=True
+        )
+        return cls.objects.filter(pk__in=visible.values("pk"))
 
     def search_result(self) -> dict:
         return {

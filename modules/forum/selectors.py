@@ -120,14 +120,19 @@ def topic_list(*, user, category: ForumCategory, solved: str = "") -> QuerySet[T
         queryset = queryset.filter(kind="question", accepted_reply__isnull=False)
     elif solved == "unsolved":
         queryset = queryset.filter(kind="question", accepted_reply__isnull=True)
-    return queryset.select_related("author", "category").order_by("-pinned", "-last_activity_at")
+    return queryset.select_related("author__customer_profile", "category").order_by(
+        "-pinned", "-last_activity_at"
+    )
 
 
 def topic_get_for_user(*, user, topic_id: int) -> Topic:
     """The topic if `user` may read it, else 404 (a private category's topic does not exist for
     them, whatever its id)."""
     topic = (
-        topics_visible(user=user).select_related("category", "author").filter(pk=topic_id).first()
+        topics_visible(user=user)
+        .select_related("category", "author__customer_profile")
+        .filter(pk=topic_id)
+        .first()
     )
     if topic is None:
         raise Http404
@@ -140,7 +145,7 @@ def replies_visible(*, user, topic: Topic) -> QuerySet[Reply]:
         rule |= Q(author=user) & ~Q(state=ModerationState.REJECTED)
         if can_moderate(user, topic.category):
             rule |= Q(state=ModerationState.PENDING)
-    queryset = topic.replies.filter(rule).select_related("author")
+    queryset = topic.replies.filter(rule).select_related("author__customer_profile")
     if _authenticated(user):
         queryset = queryset.annotate(
             voted=Exists(Vote.objects.filter(user=user, reply=OuterRef("pk")))
@@ -204,7 +209,7 @@ def moderation_queue(*, user) -> dict:
     )
     topics = (
         Topic.objects.filter(topic_scope, state=ModerationState.PENDING)
-        .select_related("author", "category")
+        .select_related("author__customer_profile", "category")
         .order_by("created_at")
     )
     replies = (

@@ -164,7 +164,9 @@ def topic_detail(request, topic_id: int, slug: str = ""):
     topic.staff = is_staff_member(topic.author) if topic.author else False
     if topic.accepted_reply_id:
         topic.accepted_reply = (
-            Reply.objects.select_related("author").filter(pk=topic.accepted_reply_id).first()
+            Reply.objects.select_related("author__customer_profile")
+            .filter(pk=topic.accepted_reply_id)
+            .first()
         )
         if topic.accepted_reply is not None:
             _decorate([topic.accepted_reply], user, topic.category)

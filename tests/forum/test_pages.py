@@ -1,0 +1,186 @@
+"""Forum pages: reading, posting with plain forms, moderation controls, JSON-LD, query counts."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.core import mail
+from django_tenants.utils import tenant_context
+
+from modules.forum import services
+from modules.forum.models import ModerationAction, Reply, Topic
+from tests.forum.conftest import make_customer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_index_category_and_topic_pages(forum_a):
+    client = forum_a.client()
+    body = client.get("/forum/").content.decode()
+    assert "Questions" in body and "Members lounge" not in body and "Secret beta" not in body
+    body = client.get("/forum/c/questions/").content.decode()
+    assert "How do I export flamingo invoices?" in body
+    response = client.get(forum_a.topic.get_absolute_url())
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<strong>Billing</strong>" in body
+    assert "Sign in to answer" in body and "/account/login/?next=" in body
+    assert client.get("/forum/c/members-lounge/").status_code == 404
+    assert client.get("/forum/c/secret-beta/").status_code == 404
+    # the bare id redirects to the address with the slug
+    response = client.get(f"/forum/t/{forum_a.topic.pk}/")
+    assert response.status_code == 301 and response["Location"] == forum_a.topic.get_absolute_url()
+
+
+def test_posting_without_javascript(forum_a):
+    client = forum_a.client(forum_a.carol)
+    response = client.get("/forum/new/?category=questions")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'for="id_title"' in body and 'for="id_body"' in body  # labelled fields
+    response = client.post(
+        "/forum/new/",
+        {
+            "category": forum_a.public.pk,
+            "kind": "question",
+            "title": "Dark mode?",
+            "body": "Is there one?",
+        },
+    )
+    assert response.status_code == 302
+    with tenant_context(forum_a.tenant):
+        topic = Topic.objects.get(title="Dark mode?")
+    assert response["Location"] == topic.get_absolute_url()
+    # an empty form shows errors, not a 500
+    response = forum_a.client(forum_a.carol).post("/forum/new/", {"category": forum_a.public.pk})
+    assert response.status_code == 400 and "This field is required." in response.content.decode()
+    # a reply, with a quote prefilled from another post
+    page = client.get(f"{topic.get_absolute_url()}?quote=topic").content.decode()
+    assert "&gt; Is there one?" in page
+    response = client.post(f"/forum/t/{forum_a.topic.pk}/reply/", {"body": "Me too"})
+    assert response.status_code == 302 and "#reply-" in response["Location"]
+    # signed-out posting goes to sign-in
+    response = forum_a.client().post(f"/forum/t/{forum_a.topic.pk}/reply/", {"body": "x"})
+    assert response.status_code == 302 and response["Location"].startswith("/account/login/")
+
+
+def test_vote_accept_and_solved(forum_a):
+    client = forum_a.client(forum_a.carol)
+    client.post(f"/forum/t/{forum_a.topic.pk}/vote/", {"up": "1"})
+    client.post(f"/forum/t/{forum_a.topic.pk}/vote/", {"up": "1"})  # twice: still one
+    with tenant_context(forum_a.tenant):
+        assert Topic.objects.get(pk=forum_a.topic.pk).score == 1
+    # carol is not the asker: accepting is refused
+    response = client.post(f"/forum/r/{forum_a.answer.pk}/accept/")
+    assert response.status_code == 403
+    asker = forum_a.client(forum_a.alice)
+    assert "Accept answer" in asker.get(forum_a.topic.get_absolute_url()).content.decode()
+    asker.post(f"/forum/r/{forum_a.answer.pk}/accept/")
+    body = forum_a.client().get(forum_a.topic.get_absolute_url()).content.decode()
+    assert "Solved" in body and "Accepted answer" in body
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S)[1]
+    )
+    assert data["@type"] == "QAPage"
+    assert data["mainEntity"]["acceptedAnswer"]["text"].startswith("Open **Billing**")
+    assert "Solved" in forum_a.client().get("/forum/c/questions/?filter=solved").content.decode()
+    assert (
+        "flamingo"
+        not in forum_a.client().get("/forum/c/questions/?filter=unsolved").content.decode()
+    )
+
+
+def test_customer_cannot_edit_another_reply_or_moderate(forum_a):
+    client = forum_a.client(forum_a.alice)
+    assert client.get(f"/forum/r/{forum_a.answer.pk}/edit/").status_code == 403
+    assert (
+        client.post(f"/forum/r/{forum_a.answer.pk}/edit/", {"body": "mine now"}).status_code == 403
+    )
+    assert (
+        client.post(f"/forum/t/{forum_a.topic.pk}/moderate/", {"action": "pin"}).status_code == 403
+    )
+    assert client.get("/forum/moderation/").status_code == 403
+    response = client.post(
+        "/forum/moderation/act/", {"kind": "reply", "id": forum_a.answer.pk, "action": "reject"}
+    )
+    assert response.status_code == 403
+    with tenant_context(forum_a.tenant):
+        assert Reply.objects.get(pk=forum_a.answer.pk).state == "approved"
+        assert not ModerationAction.objects.exists()
+    own = forum_a.client(forum_a.bob)
+    assert own.post(f"/forum/r/{forum_a.answer.pk}/edit/", {"body": "Edited"}).status_code == 302
+
+
+def test_moderator_controls_and_queue(forum_a):
+    with tenant_context(forum_a.tenant):
+        moderator = make_customer("mod@customer.example")
+        services.category_moderator_add(category=forum_a.public, user=moderator)
+    client = forum_a.client(moderator)
+    body = client.get(forum_a.topic.get_absolute_url()).content.decode()
+    assert "Moderate" in body and 'value="pin"' in body
+    assert (
+        client.post(f"/forum/t/{forum_a.topic.pk}/moderate/", {"action": "pin"}).status_code == 302
+    )
+    client.post("/forum/report/", {"reply": forum_a.answer.pk, "reason": "rude"})
+    page = client.get("/forum/moderation/").content.decode()
+    assert "rude" in page
+    client.post(
+        "/forum/moderation/act/",
+        {"kind": "reply", "id": forum_a.answer.pk, "action": "reject", "reason": "off topic"},
+    )
+    with tenant_context(forum_a.tenant):
+        assert Reply.objects.get(pk=forum_a.answer.pk).state == "rejected"
+        assert list(ModerationAction.objects.values_list("action", flat=True)) == ["reject", "pin"]
+
+
+def test_report_from_a_customer(forum_a):
+    client = forum_a.client(forum_a.carol)
+    response = client.post("/forum/report/", {"topic": forum_a.topic.pk, "reason": "spam"})
+    assert response.status_code == 302
+    assert client.post("/forum/report/", {"topic": "abc", "reason": "x"}).status_code == 404
+    assert client.post("/forum/report/", {"topic": forum_a.topic.pk}).status_code == 302
+
+
+def test_similar_topics_endpoint(forum_a):
+    with tenant_context(forum_a.tenant):
+        from wagtail.search.index import insert_or_update_object
+
+        insert_or_update_object(Topic.objects.get(pk=forum_a.topic.pk))
+    data = forum_a.client().get("/forum/similar/", {"q": "export invoic"}).json()
+    assert [r["title"] for r in data["results"]] == ["How do I export flamingo invoices?"]
+    assert forum_a.client().get("/forum/similar/", {"q": "x"}).json() == {"results": []}
+
+
+def test_reply_emails_followers_once(forum_a, django_capture_on_commit_callbacks, celery_eager):
+    with django_capture_on_commit_callbacks(execute=True):
+        forum_a.client(forum_a.carol).post(
+            f"/forum/t/{forum_a.topic.pk}/reply/", {"body": "Thanks @bob, that works"}
+        )
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    # alice follows (asked), bob follows (answered) and is mentioned: one email each
+    assert recipients == ["alice@customer.example", "bob@customer.example"]
+    bob_mail = next(m for m in mail.outbox if m.to == ["bob@customer.example"])
+    assert "mentioned you" in bob_mail.subject
+    alice_mail = next(m for m in mail.outbox if m.to == ["alice@customer.example"])
+    assert "New reply" in alice_mail.subject and "Thanks @bob" in alice_mail.body
+    assert "/forum/t/" in alice_mail.body
+
+
+def test_list_pages_do_not_grow_queries(forum_a, django_assert_max_num_queries):
+    client = forum_a.client(forum_a.carol)
+    client.get("/forum/c/questions/")  # warm caches (settings, site)
+    with tenant_context(forum_a.tenant):
+        for n in range(15):
+            topic = services.topic_create(
+                author=forum_a.carol, category=forum_a.public, title=f"Topic {n}", body="b"
+            )
+            services.reply_create(author=forum_a.bob, topic=topic, body=f"r{n}")
+            services.reply_create(author=forum_a.alice, topic=forum_a.topic, body=f"more {n}")
+    with django_assert_max_num_queries(30):
+        assert client.get("/forum/c/questions/").status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get("/forum/").status_code == 200
+    with django_assert_max_num_queries(40):
+        assert client.get(forum_a.topic.get_absolute_url()).status_code == 200
