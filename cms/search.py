@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -33,7 +34,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
-from cms import spelling
+from cms import languages, spelling
 from cms.languages import content_locale
 from cms.search_backend import searching_in
 from cms.visibility import visible_pages
@@ -98,6 +99,11 @@ class SearchResults:
     module: str | None
     corrected: str | None = None  # the query actually run, when the typed one found nothing
     capped: bool = False  # some query had more matches than it returned (counts are minimums)
+    language: str | None = None  # the language the query was analysed in
+
+    @property
+    def query_run(self) -> str:
+        return self.corrected or self.query
 
 
 def resolve(hits) -> list:
@@ -255,6 +261,52 @@ def highlight(text: str, query: str) -> SafeString:
     return mark_safe(escaped)  # noqa: S308 (built from escaped text and our own <mark> tags)
 
 
+# Markers ts_headline puts around a match: private-use characters, removed from the text first.
+_START, _STOP = "\ue000", "\ue001"
+_HEADLINE_OPTIONS = (
+    f"StartSel={_START}, StopSel={_STOP}, MinWords=25, MaxWords=45, ShortWord=2, HighlightAll=false"
+)
+
+
+def highlight_hits(hits, query: str, language: str | None = None) -> None:
+    """Mark the query's words in the snippets of `hits` in every form the search matched them
+    («пароля» marks «пароль», "configure" marks "configuring"): PostgreSQL's ts_headline with
+    the language's text search configuration, one query for the results on screen. Languages
+    whose text is folded or segmented before it is indexed (Croatian, Chinese) keep the plain
+    highlighter, which marks the typed word, and so does a snippet ts_headline finds nothing in."""
+    words = re.findall(r"\w{2,}", query or "")[:8]
+    base = languages.base_language(language)
+    hits = [hit for hit in hits if hit.snippet]
+    if not hits or not words or base in languages.FOLDED or base in languages.SEGMENTED:
+        return
+    config = languages.config_for(language)
+    texts = [
+        re.sub(r"\s+", " ", hit.snippet.replace(_START, "").replace(_STOP, "")).strip()
+        for hit in hits
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ts_headline(%s::regconfig, t, websearch_to_tsquery(%s::regconfig, %s), %s) "
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS x(t, n) ORDER BY n",
+            [config, config, " or ".join(words), _HEADLINE_OPTIONS, texts],
+        )
+        headlines = [row[0] for row in cursor.fetchall()]
+    for hit, headline, text in zip(hits, headlines, texts, strict=True):
+        if _START in headline:
+            hit.__dict__["highlighted"] = _marked(headline, text)
+
+
+def _marked(headline: str, text: str) -> SafeString:
+    plain = headline.replace(_START, "").replace(_STOP, "").strip()
+    escaped = html.escape(headline.strip())
+    escaped = escaped.replace(_START, "<mark>").replace(_STOP, "</mark>")
+    if not text.startswith(plain):
+        escaped = "…" + escaped
+    if not text.endswith(plain):
+        escaped += "…"
+    return mark_safe(escaped)  # noqa: S308 (escaped text and our own <mark> tags)
+
+
 def _find(queryset, query: str, autocomplete: bool, limit: int = PER_SOURCE_LIMIT):
     """Run the query through the search backend (any queryset of an indexed model works, with or
     without a searchable manager). Models without AutocompleteFields match whole words only."""
@@ -285,12 +337,14 @@ def portal_search(
     with searching_in(language):
         queries = _queries(request, locale)
         results = _run(queries, query, module, autocomplete, limit)
+        results.language = language
         if not autocomplete and not any(results.counts.values()):
             corrected = spelling.correct(query, language)
             if corrected and corrected != query.lower():
                 retry = _run(queries, corrected, module, autocomplete, limit)
                 if any(retry.counts.values()):
                     retry.corrected = corrected
+                    retry.language = language
                     return retry
     return results
 

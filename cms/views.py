@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.views.static import serve
 
 from cms.insights import services as insights
-from cms.search import categories, portal_search, resolve
+from cms.search import categories, highlight_hits, portal_search, resolve
 from modules import registry
 
 
@@ -43,6 +43,7 @@ def search(request):
 
     page = Paginator(shown, 10).get_page(request.GET.get("page"))
     page.object_list = resolve(page.object_list)
+    highlight_hits(page.object_list, results.query_run, results.language)
     search_log = None
     if query and request.GET.get("page", "1") == "1":  # not again for page 2, 3…
         search_log = insights.search_log(

@@ -134,3 +134,14 @@ def test_language_helpers():
     assert languages.segment("重置密码", for_query=True) == "重置 密码"
     assert languages.segment("no han characters") == "no han characters"
     assert languages.base_language("zh-hans") == "zh"
+
+
+def test_other_forms_of_the_word_are_highlighted(multilingual_a, tenant_a):
+    from tests.conftest import TenantClient
+
+    client = TenantClient(host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="ru")
+    body = client.get("/search/", {"q": "пароль"}).content.decode()
+    # «пароль» was typed; the snippet says «Смена пароля» and is marked there
+    assert "<mark>пароля</mark>" in body
+    english = TenantClient(host_of(tenant_a)).get("/search/", {"q": "resets"})
+    assert "<mark>reset</mark>" in english.content.decode()
