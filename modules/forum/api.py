@@ -135,8 +135,10 @@ class CategoryViewSet(ModuleReadOnlyViewSet):
     def get_queryset(self):
         from django.db.models import Count, Q
 
-        return selectors.categories_visible(self.request.user).annotate(
-            topic_count=Count("topics", filter=Q(topics__state="approved"))
+        return (
+            selectors.categories_visible(self.request.user)
+            .annotate(topic_count=Count("topics", filter=Q(topics__state="approved")))
+            .order_by("position", "name")
         )
 
 

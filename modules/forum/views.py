@@ -56,11 +56,15 @@ def _int(value) -> int:
 
 @require_GET
 def index(request):
-    categories = selectors.categories_visible(request.user).annotate(
-        topic_count=Count(
-            "topics",
-            filter=Q(topics__state=ModerationState.APPROVED, topics__merged_into__isnull=True),
+    categories = (
+        selectors.categories_visible(request.user)
+        .annotate(
+            topic_count=Count(
+                "topics",
+                filter=Q(topics__state=ModerationState.APPROVED, topics__merged_into__isnull=True),
+            )
         )
+        .order_by("position", "name")
     )
     return render(
         request,

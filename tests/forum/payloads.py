@@ -1,0 +1,25 @@
+"""XSS payloads every forum input is tried with: each tries to set window.__xss."""
+
+PAYLOADS = [
+    "<script>window.__xss=1</script>",
+    '<img src=x onerror="window.__xss=1">',
+    "[click me](javascript:window.__xss=1)",
+    "[click me](JaVaScRiPt:window.__xss=1)",
+    "[click me](&#106;avascript:window.__xss=1)",
+    "[click me](java\tscript:window.__xss=1)",
+    '<a href="javascript:window.__xss=1">link</a>',
+    '<svg onload="window.__xss=1"></svg>',
+    "<svg><script>window.__xss=1</script></svg>",
+    "![pic](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9IndpbmRvdy5fX3hzcz0xIi8+)",
+    "[x](data:text/html,<script>window.__xss=1</script>)",
+    "&lt;script&gt;window.__xss=1&lt;/script&gt;",
+    '<iframe src="javascript:window.__xss=1"></iframe>',
+    '"><script>window.__xss=1</script>',
+    "</script><script>window.__xss=1</script>",
+    '<details open ontoggle="window.__xss=1">x</details>',
+    "<style>body{display:none}</style>",
+    "@<img src=x onerror=window.__xss=1>",
+    "![tracker](https://evil.example/pixel.png)",
+    "[a](<javascript:window.__xss=1>)",
+    "<math><mtext><table><mglyph><style><img src=x onerror=window.__xss=1>",
+]
