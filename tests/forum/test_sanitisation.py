@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from django_tenants.utils import tenant_context
 
-from modules.forum import markdown, services
+from modules.forum import markdown
 from tests.forum.conftest import make_customer
 from tests.forum.payloads import PAYLOADS
 
