@@ -75,7 +75,8 @@ def feedback_submit(
     *, page, request, helpful: bool, comment: str = ""
 ) -> tuple[PageFeedback, ReviewFlag | None]:
     """Record this visitor's vote on `page` (already checked visible by the caller); a second
-    vote replaces the first. A comment left earlier stays unless a new one is given. After the
+    vote replaces the first. A comment left earlier stays unless a new one is given, and so does
+    its inbox status: only a new comment puts the feedback back among the new ones. After the
     vote, the page may be flagged for review (see `review_flag_check`)."""
     comment = (comment or "").strip()
     user = (
@@ -85,13 +86,16 @@ def feedback_submit(
         "helpful": helpful,
         "language": (get_language() or "")[:16],
         "user": user,
-        "status": FeedbackStatus.NEW,
     }
     if comment:
         defaults["comment"] = comment
+        defaults["status"] = FeedbackStatus.NEW
     with transaction.atomic():
         feedback, _created = PageFeedback.objects.update_or_create(
-            page_id=page.pk, visitor_key=visitor_key(request), defaults=defaults
+            page_id=page.pk,
+            visitor_key=visitor_key(request),
+            defaults=defaults,
+            create_defaults={**defaults, "status": FeedbackStatus.NEW},
         )
         flag = review_flag_check(page=page, request=request)
     return feedback, flag

@@ -67,6 +67,21 @@ def test_one_vote_per_visitor_changing_it_updates_it(kb_a, client_a, tenant_a):
     assert votes == [False, True]
 
 
+def test_a_changed_vote_keeps_a_handled_comment_handled(kb_a, client_a, tenant_a):
+    article = kb_a["article"]
+    vote(client_a, article, False, comment="Step 3 is missing.")
+    with tenant_context(tenant_a):
+        PageFeedback.objects.update(status=FeedbackStatus.RESOLVED)
+    vote(client_a, article, True)  # the same visitor changes their mind, says nothing new
+    with tenant_context(tenant_a):
+        row = PageFeedback.objects.get()
+        assert row.helpful is True and row.comment == "Step 3 is missing."
+        assert row.status == FeedbackStatus.RESOLVED
+    vote(client_a, article, False, comment="Now step 4 is wrong.")  # something new to read
+    with tenant_context(tenant_a):
+        assert PageFeedback.objects.get().status == FeedbackStatus.NEW
+
+
 def test_signed_in_customer_votes_as_themselves_from_any_address(kb_a, client_a, tenant_a):
     user = customer(tenant_a)
     login_on(client_a, tenant_a, user)
