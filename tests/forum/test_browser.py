@@ -1,0 +1,78 @@
+"""In Chromium: a topic whose every input holds XSS payloads runs no script (no dialog, and
+window.__xss stays undefined), for a visitor and for a signed-in customer."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import run_committed
+from tests.forum import committed
+from tests.forum.payloads import PAYLOADS
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
+
+SLUG = "xss-e2e"
+EMAILS = ["xss-asker@customer.example", "xss-reader@customer.example"]
+
+
+def _make():
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import tenant_context
+
+    from modules.forum import services
+    from modules.forum.models import ForumCategory
+
+    made = committed.make(slug=SLUG, emails=EMAILS)
+    with tenant_context(committed.alpha()):
+        users = get_user_model().objects.in_bulk(list(made["users"].values()))
+        asker, reader = users[made["users"][EMAILS[0]]], users[made["users"][EMAILS[1]]]
+        category = ForumCategory.objects.get(pk=made["category"])
+        text = "\n\n".join(PAYLOADS)
+        topic = services.topic_create(
+            author=asker, category=category, title=PAYLOADS[0] + " " + PAYLOADS[1], body=text
+        )
+        for payload in PAYLOADS[2:6]:
+            services.topic_create(author=asker, category=category, title=payload, body=payload)
+        reply = services.reply_create(author=reader, topic=topic, body=text)
+        services.reply_accept(user=asker, reply=reply)  # solved: the JSON-LD holds them too
+        services.report_create(reporter=reader, topic=topic, reason=text)
+        return topic.get_absolute_url()
+
+
+@pytest.fixture
+def xss_topic():
+    url = run_committed(_make)
+    yield url
+    run_committed(lambda: committed.drop(slug=SLUG, emails=EMAILS))
+
+
+def _check(page, url: str) -> None:
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(url)
+    page.wait_for_load_state("load")
+    # open every <details> and hover every link, in case something waits for a toggle or hover
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    for link in page.locator("main a").all()[:40]:
+        link.hover()
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert page.evaluate("typeof window.__xss") == "undefined"
+
+
+def test_no_payload_runs_in_chromium(browser, live_settings, screenshot_dir, xss_topic):
+    base = f"http://alpha.localhost:{live_settings.PLATFORM_PORT}"
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    _check(page, base + xss_topic)
+    page.screenshot(path=screenshot_dir / "forum-xss-topic.png", full_page=True)
+    _check(page, f"{base}/forum/c/{SLUG}/")
+    # signed in, the page has more controls (vote, quote, report forms)
+    page.goto(f"{base}/account/login/?next={xss_topic}")
+    page.fill("#id_email", EMAILS[1])
+    page.fill("#id_password", committed.TEST_PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(f"**{xss_topic}")
+    _check(page, base + xss_topic)
+    _check(page, f"{base + xss_topic}?quote=topic")
+    context.close()
