@@ -12,7 +12,10 @@ modules.ideas.selectors.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator, slugify
@@ -304,3 +307,26 @@ class IdeasSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("Ideas")
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(SETTINGS_CACHE_KEY)
+
+    @classmethod
+    def current(cls) -> IdeasSettings:
+        """The tenant's settings, from the cache (keys are per schema) when they were read
+        before: the board shows the vote budget on every page."""
+        row = cache.get(SETTINGS_CACHE_KEY)
+        if row is None:
+            row = cls.load()
+            cache.set(SETTINGS_CACHE_KEY, row, 3600)
+        return row
+
+
+SETTINGS_CACHE_KEY = "ideas:settings"
+CATEGORIES_CACHE_KEY = "ideas:categories"
+
+
+@receiver([post_save, post_delete], sender=IdeaCategory)
+def _categories_changed(**kwargs) -> None:
+    cache.delete(CATEGORIES_CACHE_KEY)

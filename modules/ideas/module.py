@@ -12,6 +12,16 @@ SPEC = register(
         icon="pick",
         urls="modules.ideas.urls",
         url_prefix="ideas",
-        extra={"nav_url": "/ideas/"},
+        api_routes=(("ideas", "modules.ideas.api.IdeaViewSet", "idea"),),
+        search_models=("ideas.Idea",),
+        admin_menu_items=("idea-categories",),
+        permissions=("ideas.manage_ideas", "ideas.change_idea"),
+        demo_content="modules.ideas.demo.ideas_demo_content",
+        extra={
+            "nav_url": "/ideas/",
+            "account_activity": "modules.ideas.hooks.account_activity",
+            "export_user_data": "modules.ideas.hooks.export_user_data",
+            "anonymise_user": "modules.ideas.hooks.anonymise_user",
+        },
     )
 )

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, Extract, Greatest, Now, Power
 from django.http import Http404
 from django.utils import timezone
 
+from modules.ideas.markdown import render_markdown
 from modules.ideas.models import (
     ROADMAP_STATUSES,
     Idea,
@@ -133,8 +134,17 @@ def idea_history(idea: Idea) -> QuerySet[StatusChange]:
     return idea.status_changes.select_related("by").order_by("-created_at", "-pk")
 
 
-def categories() -> QuerySet[IdeaCategory]:
-    return IdeaCategory.objects.order_by("sort_order", "name")
+def categories() -> list[IdeaCategory]:
+    """The categories in their order (kept in the cache, per schema, until one changes)."""
+    from django.core.cache import cache
+
+    from modules.ideas.models import CATEGORIES_CACHE_KEY
+
+    rows = cache.get(CATEGORIES_CACHE_KEY)
+    if rows is None:
+        rows = list(IdeaCategory.objects.order_by("sort_order", "name"))
+        cache.set(CATEGORIES_CACHE_KEY, rows, 3600)
+    return rows
 
 
 def roadmap(user=None) -> dict[str, list[Idea]]:
@@ -169,6 +179,7 @@ def changelog(limit: int = 200) -> list[tuple]:
     )
     months: list[tuple] = []
     for idea in ideas:
+        idea.ship_note_html = render_markdown(idea.ship_note or "")
         month = timezone.localtime(idea.shipped_at).date().replace(day=1)
         if not months or months[-1][0] != month:
             months.append((month, []))

@@ -119,7 +119,7 @@ def votes_in_use(user) -> int:
 
 def votes_left(user) -> int | None:
     """Votes the customer may still give, or None without a budget."""
-    budget = IdeasSettings.load().vote_budget
+    budget = IdeasSettings.current().vote_budget
     if not budget:
         return None
     return max(0, budget - votes_in_use(user))
@@ -161,7 +161,7 @@ def idea_vote(*, idea: Idea, user) -> IdeaVote:
                 "You have used all %(budget)d of your votes. Withdraw a vote from another idea "
                 "to vote for this one."
             )
-            % {"budget": IdeasSettings.load().vote_budget}
+            % {"budget": IdeasSettings.current().vote_budget}
         )
     vote = _add_vote(idea=idea, user=user)
     if vote is None:
@@ -363,7 +363,7 @@ def ideas_settings_update(*, vote_budget: int, by) -> IdeasSettings:
     _require_manager(by)
     if vote_budget < 0:
         raise IdeaError({"vote_budget": _("Zero or more, please.")})
-    row = IdeasSettings.load()
+    row = IdeasSettings.current()
     row.vote_budget = vote_budget
     row.save()
     return row

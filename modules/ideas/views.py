@@ -49,8 +49,8 @@ def _error_text(error: IdeaError) -> str:
 def _base_context(request, **extra) -> dict:
     user = request.user
     return {
-        "can_participate": services.can_participate(user),
-        "can_manage": services.can_manage(user),
+        # a callable: templates that never ask cost no query for it
+        "can_participate": lambda: services.can_participate(user),
         "statuses": Status.choices,
         "login_url": login_url(request.get_full_path()),
         **extra,
@@ -74,13 +74,14 @@ def board(request):
         if value
     }
     budget = None
-    if request.user.is_authenticated and services.can_participate(request.user):
-        budget = IdeasSettings.load().vote_budget or None
+    if request.user.is_authenticated:
+        budget = IdeasSettings.current().vote_budget or None
     return render(
         request,
         "ideas/board.html",
         _base_context(
             request,
+            tab="board",
             page=page,
             sort=sort,
             status=status,
@@ -172,6 +173,7 @@ def detail(request, pk: int, slug: str = ""):
         status_form=StatusForm(initial={"status": idea.status}),
         merge_form=MergeForm(),
         on_behalf_form=VoteOnBehalfForm(),
+        can_manage=services.can_manage(request.user),
         status_label=Status(idea.status).label,
     )
     return render(request, "ideas/detail.html", context)
@@ -324,6 +326,7 @@ def roadmap(request):
         "ideas/roadmap.html",
         _base_context(
             request,
+            tab="roadmap",
             columns=[(status, Status(status).label, columns[status]) for status in columns],
         ),
     )
@@ -332,5 +335,7 @@ def roadmap(request):
 @require_GET
 def changelog(request):
     return render(
-        request, "ideas/changelog.html", _base_context(request, months=selectors.changelog())
+        request,
+        "ideas/changelog.html",
+        _base_context(request, tab="changelog", months=selectors.changelog()),
     )
