@@ -148,7 +148,7 @@ class PortalLook:
         enabled = registry.enabled_keys(self.request)
         links = []
         for spec in registry.all_modules():
-            if spec.key not in enabled:
+            if spec.key not in enabled or spec.extra.get("in_nav") is False:
                 continue
             url = spec.extra.get("nav_url")
             if not url and spec.urls:

@@ -13,6 +13,8 @@ SPEC = register(
         always_on=True,
         furnish="modules.accounts.services.accounts_furnish",
         api_routes=(("account", "modules.accounts.api.AccountViewSet", "account"),),
+        # the header links to sign-in or "My account"; the section nav is for content
+        extra={"in_nav": False},
         scheduled_tasks=(ScheduledTask("accounts.outbox_sweep", every_seconds=60),),
     )
 )

@@ -75,6 +75,7 @@ def test_login_keeps_a_local_next_and_ignores_a_foreign_one(client_a, tenant_a):
 def test_header_links_to_sign_in_and_then_to_the_account(client_a, tenant_a):
     home = client_a.get("/faq/")
     assert b'href="/account/login/?next=/faq/"' in home.content
+    assert b"Customer accounts" not in home.content  # not a section of the site nav
     make_customer(tenant_a, "carol@example.com")
     client_a.post("/account/login/", {"email": "carol@example.com", "password": PASSWORD})
     assert b'href="/account/"' in client_a.get("/faq/").content
