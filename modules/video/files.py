@@ -16,12 +16,14 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
+
+from cms.page_cache import page_cache_purge
 
 DEFAULT_MAX_UPLOAD_SIZE = 500 * 1024 * 1024
 PRIVATE_PREFIX = "private/"
@@ -120,7 +122,15 @@ class VideoFile(index.Indexed, models.Model):
 @receiver(post_delete, sender=VideoFile)
 def delete_stored_file(sender, instance: VideoFile, **kwargs) -> None:
     """A deleted upload takes its stored file with it, once the deletion is committed (a
-    rolled-back delete keeps both)."""
+    rolled-back delete keeps both), and the cached pages that played it go too."""
     name, storage = instance.file.name, instance.file.storage
     if name:
         transaction.on_commit(lambda: storage.delete(name))
+    page_cache_purge()
+
+
+@receiver(post_save, sender=VideoFile)
+def purge_pages_playing_it(sender, instance: VideoFile, created: bool, **kwargs) -> None:
+    """A replaced upload (new file, type or title) shows on every page that plays it."""
+    if not created:
+        page_cache_purge()

@@ -182,3 +182,17 @@ def test_deleting_an_upload_removes_its_stored_file(
         with django_capture_on_commit_callbacks(execute=True):
             type(upload).objects.get(pk=upload.pk).delete()
     assert not Path(stored).exists()
+
+
+def test_deleting_an_upload_purges_the_cached_page_that_played_it(videos_a, tenant_a):
+    client = TenantClient(host_of(tenant_a))
+    with tenant_context(tenant_a):
+        url = videos_a["tour"].get_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    cached = client.get(url)
+    assert cached["X-Page-Cache"] == "hit" and b"<video" in cached.content
+    with tenant_context(tenant_a):
+        videos_a["upload"].delete()
+    after = client.get(url)
+    assert after["X-Page-Cache"] == "miss"
+    assert b"<video" not in after.content
