@@ -356,7 +356,7 @@ class Attachment(models.Model):
     uploader = models.ForeignKey(
         User, null=True, on_delete=models.SET_NULL, related_name="forum_attachments"
     )
-    image = models.ImageField(upload_to="forum/%Y/%m/", width_field="width", height_field="height")
+    image = models.ImageField(upload_to="forum/%Y/%m/")
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     topic = models.ForeignKey(

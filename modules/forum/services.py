@@ -255,7 +255,7 @@ def attachment_create(*, uploader, file) -> Attachment:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError({"image": _("This file is not an image we can read.")}) from None
     extension = "jpg" if photo else "png"
-    attachment = Attachment(uploader=uploader)
+    attachment = Attachment(uploader=uploader, width=image.width, height=image.height)
     attachment.image.save(
         f"{uuid.uuid4().hex}.{extension}", ContentFile(out.getvalue()), save=False
     )

@@ -1,0 +1,168 @@
+"""Registry hooks for accounts (activity, export, anonymise), emails (mentions, digest), image
+attachments and the demo forum."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from modules.accounts.models import NotificationKind, NotificationSetting, OutboxEmail
+from modules.forum import services
+from modules.forum.hooks import account_activity, export_user_data
+from modules.forum.models import Reply, Subscription, Topic
+from tests.forum.conftest import make_customer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = str(tmp_path)
+
+    def forget():
+        default_storage._setup()
+        for attr in ("relative_media_root", "base_location", "location"):
+            default_storage._wrapped.__dict__.pop(attr, None)
+
+    forget()
+    yield tmp_path
+    forget()
+
+
+def test_activity_export_and_anonymise(forum_a):
+    with tenant_context(forum_a.tenant):
+        sections = account_activity(user=forum_a.bob)
+        titles = [section["title"] for section in sections]
+        assert titles == ["Forum topics", "Forum replies", "Followed in the forum"]
+        assert sections[1]["items"][0]["title"] == "How do I export flamingo invoices?"
+        assert sections[1]["items"][0]["url"].endswith(f"#reply-{forum_a.answer.pk}")
+        services.reply_vote(
+            user=forum_a.bob,
+            reply=Reply.objects.create(
+                topic=forum_a.topic, author=forum_a.alice, body="x", body_html="<p>x</p>"
+            ),
+        )
+        data = export_user_data(user=forum_a.bob)
+        assert len(data["replies"]) == 1 and len(data["votes"]) == 1
+        assert data["subscriptions"] == [{"topic_id": forum_a.topic.pk, "category": None}]
+        services.anonymise_user(user=forum_a.bob)
+        assert Reply.objects.get(pk=forum_a.answer.pk).author is None
+        assert not Subscription.objects.filter(user=forum_a.bob).exists()
+    page = forum_a.client().get(forum_a.topic.get_absolute_url()).content.decode()
+    assert "Deleted user" in page and "Open <strong>Billing</strong>" in page
+
+
+def test_accounts_delete_runs_the_hook(forum_a):
+    """The accounts module's own deletion calls the forum's hook through the registry."""
+    from modules.accounts.services import customer_anonymise
+
+    with tenant_context(forum_a.tenant):
+        customer_anonymise(user=forum_a.bob)
+        assert Reply.objects.get(pk=forum_a.answer.pk).author is None
+
+
+def test_mention_emails_once_and_respect_settings(
+    forum_a, django_capture_on_commit_callbacks, celery_eager
+):
+    with tenant_context(forum_a.tenant):
+        with django_capture_on_commit_callbacks(execute=True):
+            reply = services.reply_create(
+                author=forum_a.bob, topic=forum_a.topic, body="@carol and @nobody, @carol again"
+            )
+            services.reply_edit(user=forum_a.bob, reply=reply, body=reply.body + " edited")
+        assert '<span class="mention">@Carol</span>' in Reply.objects.get(pk=reply.pk).body_html
+        to_carol = [m for m in mail.outbox if m.to == ["carol@customer.example"]]
+        assert len(to_carol) == 1 and "Bob mentioned you" in to_carol[0].subject
+        mail.outbox.clear()
+        NotificationSetting.objects.create(
+            user=forum_a.carol, kind=NotificationKind.MENTIONS, email=False
+        )
+        NotificationSetting.objects.create(
+            user=forum_a.alice, kind=NotificationKind.REPLIES, email=False
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.reply_create(author=forum_a.bob, topic=forum_a.topic, body="@carol hi")
+        assert mail.outbox == []
+
+
+def test_mention_of_someone_who_cannot_see_the_category_is_not_sent(forum_a):
+    with tenant_context(forum_a.tenant):
+        vip = make_customer("vip@customer.example")
+        vip.groups.add(forum_a.vip)
+        services.topic_create(
+            author=vip, category=forum_a.private, title="Beta", body="ping @carol"
+        )
+        assert not OutboxEmail.objects.filter(to_email="carol@customer.example").exists()
+
+
+def test_daily_digest_once_a_day(forum_a, django_capture_on_commit_callbacks, celery_eager):
+    with tenant_context(forum_a.tenant):
+        NotificationSetting.objects.create(
+            user=forum_a.carol, kind=NotificationKind.DIGESTS, email=True
+        )
+        services.subscription_set(user=forum_a.carol, category=forum_a.public, on=True)
+        now = timezone.now()
+        services.digest_send(now=now - timedelta(hours=2))  # sets carol's starting point
+        services.topic_create(
+            author=forum_a.alice, category=forum_a.public, title="Fresh topic", body="new"
+        )
+        mail.outbox.clear()
+        later = now + timedelta(days=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.digest_send(now=later) == 1
+            assert services.digest_send(now=later + timedelta(minutes=5)) == 0
+        assert len(mail.outbox) == 1
+        assert mail.outbox[0].to == ["carol@customer.example"]
+        assert "Fresh topic" in mail.outbox[0].body
+        # alice did not ask for digests: none
+        services.subscription_set(user=forum_a.alice, category=forum_a.public, on=True)
+        assert services.digest_send(now=later + timedelta(days=2)) == 0
+
+
+def _png(size=(40, 30)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_image_attachment_reencoded_and_shown(forum_a, media_root):
+    client = forum_a.client(forum_a.carol)
+    upload = SimpleUploadedFile("pic.png", _png() + b"<script>trailing</script>", "image/png")
+    response = client.post(
+        f"/forum/t/{forum_a.topic.pk}/reply/", {"body": "See screenshot", "image": upload}
+    )
+    assert response.status_code == 302
+    with tenant_context(forum_a.tenant):
+        reply = Reply.objects.filter(author=forum_a.carol).get()
+        attachment = reply.attachments.get()
+        stored = attachment.image.read()
+        assert b"<script>" not in stored and stored.startswith(b"\x89PNG")
+        assert (attachment.width, attachment.height) == (40, 30)
+    src = f'src="/media/{forum_a.tenant.schema_name}/forum/'
+    assert src in reply.body_html
+    # not an image: a form error, no 500
+    bad = SimpleUploadedFile("x.png", b"GIF89a not really", "image/png")
+    response = client.post(f"/forum/t/{forum_a.topic.pk}/reply/", {"body": "x", "image": bad})
+    assert response.status_code == 302
+    with tenant_context(forum_a.tenant):
+        assert Reply.objects.filter(author=forum_a.carol).count() == 1
+
+
+def test_demo_content(tenant_a):
+    from modules.forum.demo import forum_demo_content
+
+    with tenant_context(tenant_a):
+        forum_demo_content()
+        forum_demo_content()  # twice: nothing more
+        solved = Topic.objects.get(title="How do I export my invoices?")
+        assert solved.solved and Topic.objects.count() == 2
