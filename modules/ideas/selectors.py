@@ -50,6 +50,19 @@ def _count_of(model, **filters):
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
+def with_person(field: str) -> list[str]:
+    """select_related paths that load a user and, when customer accounts has profiles, their
+    profile too (display names come from it), so a list of authors costs no extra query."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        get_user_model()._meta.get_field("customer_profile")
+    except FieldDoesNotExist:
+        return [field]
+    return [field, f"{field}__customer_profile"]
+
+
 def ideas_visible() -> QuerySet[Idea]:
     """Ideas shown on the board: everything not merged into another idea."""
     return Idea.objects.filter(merged_into__isnull=True)
@@ -58,7 +71,7 @@ def ideas_visible() -> QuerySet[Idea]:
 def with_listing(queryset: QuerySet[Idea], user=None) -> QuerySet[Idea]:
     """What a list row shows, in the same query: author, category, comments, and whether this
     visitor voted for / follows the idea."""
-    queryset = queryset.select_related("author", "category").annotate(
+    queryset = queryset.select_related(*with_person("author"), "category").annotate(
         comment_total=_count_of(IdeaComment)
     )
     if user is not None and user.is_authenticated:
@@ -108,7 +121,11 @@ def idea_get(*, pk) -> Idea:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404("No such idea.") from None
-    idea = Idea.objects.select_related("author", "category", "merged_into").filter(pk=pk).first()
+    idea = (
+        Idea.objects.select_related(*with_person("author"), "category", "merged_into")
+        .filter(pk=pk)
+        .first()
+    )
     if idea is None:
         raise Http404("No such idea.")
     return idea
@@ -127,7 +144,7 @@ def idea_get_visible(*, pk, user=None) -> Idea:
 
 
 def idea_comments(idea: Idea) -> QuerySet[IdeaComment]:
-    return idea.comments.select_related("author").order_by("created_at", "pk")
+    return idea.comments.select_related(*with_person("author")).order_by("created_at", "pk")
 
 
 def idea_history(idea: Idea) -> QuerySet[StatusChange]:

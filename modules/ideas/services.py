@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from modules.accounts import selectors as accounts_selectors
 from modules.ideas.models import (
     CLOSED_STATUSES,
     Idea,
@@ -43,15 +44,9 @@ class VoteBudgetSpent(IdeaError):
 
 
 def can_participate(user) -> bool:
-    """Whether `user` may post, vote and follow: signed in, active, and allowed by customer
-    accounts (not suspended, email verified where the portal asks for it)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    try:
-        from modules.accounts.selectors import can_participate as accounts_can_participate
-    except ImportError:  # customer accounts without the participation rule: signed in is enough
-        return True
-    return bool(accounts_can_participate(user))
+    """Whether `user` may post, vote and follow (customer accounts decides: signed in, active,
+    email verified; staff need no verification)."""
+    return accounts_selectors.can_participate(user)
 
 
 def can_manage(user) -> bool:
