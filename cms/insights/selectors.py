@@ -24,16 +24,15 @@ from cms.insights.models import (
     SearchClick,
     SearchQuery,
 )
+from cms.visibility import can_view
 from modules import registry
 
 
 def page_is_open_to(page, request) -> bool:
-    """Whether `request` may open `page` (live, privacy passed, module switched on)."""
-    if not page.live:
+    """Whether `request` may open `page` (live, privacy passed: cms.visibility's rule, module
+    switched on)."""
+    if not can_view(page, request):
         return False
-    for restriction in page.get_view_restrictions():
-        if not restriction.accept_request(request):
-            return False
     spec = registry.module_for_page_type(page.specific_class)
     return spec is None or registry.is_enabled(spec.key, request)
 
@@ -220,27 +219,24 @@ def search_report(*, days: int = 30, limit: int = 20) -> SearchReport:
 
 def article_page_type():
     """The page type to write when an article is missing, found through the registry: the
-    first switched-on module (knowledge base first) whose searchable models include a page
-    type that can be created somewhere. Returns (model, parent page) or None."""
+    `extra["article_type"]` of the first switched-on module that names one (a module of articles,
+    such as the knowledge base), with the first page in the tree it can be created under.
+    Returns (model, parent page) or None."""
     from django.apps import apps
 
-    specs = sorted(registry.all_modules(), key=lambda spec: (spec.key != "kb", spec.key))
     enabled = registry.enabled_keys()
-    for spec in specs:
-        if spec.key not in enabled:
+    for spec in registry.all_modules():
+        label = spec.extra.get("article_type")
+        if spec.key not in enabled or not label:
             continue
-        for label in (*spec.search_models, *spec.page_types):
-            try:
-                model = apps.get_model(label)
-            except (LookupError, ValueError):
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        for parent_model in model.allowed_parent_page_models():
+            if parent_model is Page:
                 continue
-            if not issubclass(model, Page) or label not in spec.page_types:
-                continue
-            parent_types = model.allowed_parent_page_models()
-            for parent_model in parent_types:
-                if parent_model is Page:
-                    continue
-                parent = parent_model.objects.order_by("path").first()
-                if parent is not None:
-                    return model, parent
+            parent = parent_model.objects.order_by("path").first()
+            if parent is not None:
+                return model, parent
     return None

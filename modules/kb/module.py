@@ -25,6 +25,11 @@ SPEC = register(
         furnish="modules.kb.services.kb_furnish",
         demo_content="modules.kb.services.kb_demo_content",
         demo_translations="modules.kb.services.kb_demo_translations",
-        extra={"nav_url": "/kb/", "category_types": ("kb.CategoryPage",)},
+        extra={
+            "nav_url": "/kb/",
+            "category_types": ("kb.CategoryPage",),
+            # the page type a missing-article task offers to write (cms.insights)
+            "article_type": "kb.ArticlePage",
+        },
     )
 )
