@@ -36,7 +36,7 @@ ACTIONS = {
     "wagtail.edit": _("Edited"),
     "wagtail.publish": _("Published"),
     "wagtail.publish.schedule": _("Scheduled"),
-    "wagtail.publish.scheduled": _("Scheduled"),
+    "wagtail.publish.scheduled": _("Published as scheduled"),
     "wagtail.schedule.cancel": _("Schedule cancelled"),
     "wagtail.unpublish": _("Unpublished"),
     "wagtail.workflow.start": _("Submitted for review"),
