@@ -27,6 +27,7 @@ from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from modules.accounts.models import DEFAULT_ON, NotificationKind, NotificationSetting, OutboxEmail
 
@@ -55,7 +56,7 @@ def notify(
     *,
     recipient,
     kind: str,
-    subject: str,
+    subject: str | Promise,
     template: str,
     context: dict,
     dedupe_key: str,

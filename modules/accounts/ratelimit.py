@@ -15,6 +15,9 @@ from django.core.cache import cache
 WINDOW_SECONDS = 15 * 60
 ACCOUNT_LIMIT = 5
 IP_LIMIT = 20
+# Sign-ups and reset requests per client address and hour (each sends an email)
+SIGNUP_PER_HOUR = 10
+RESET_PER_HOUR = 20
 
 
 def client_ip(request) -> str:
@@ -53,3 +56,17 @@ def record_failure(*, email: str, ip: str) -> None:
 def clear_account(*, email: str) -> None:
     """A successful sign-in forgets the account's earlier failures (not the address's)."""
     cache.delete(_key("account", email))
+
+
+def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
+    """Count one attempt at `scope` by `key` (e.g. sign-ups from an address); False once more
+    than `limit` were made in the current window of `window` seconds."""
+    cache_key = _key(scope, key)
+    if cache.add(cache_key, 1, timeout=window):
+        return limit >= 1
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=window)
+        count = 1
+    return count <= limit

@@ -14,7 +14,9 @@ import secrets
 import time
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.hashers import make_password
@@ -67,6 +69,10 @@ class LoginRefused(Exception):
     so the form never tells which)."""
 
 
+def _schema() -> str:
+    return getattr(connection, "schema_name", "public")
+
+
 class _PortalTokenGenerator(PasswordResetTokenGenerator):
     """Django's reset tokens, bound to the tenant's schema as well: user ids repeat across
     portals, so a token made for user 5 of one portal is worthless for user 5 of another."""
@@ -74,7 +80,7 @@ class _PortalTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "modules.accounts.password-reset"
 
     def _make_hash_value(self, user, timestamp):
-        return f"{connection.schema_name}:{super()._make_hash_value(user, timestamp)}"
+        return f"{_schema()}:{super()._make_hash_value(user, timestamp)}"
 
 
 reset_tokens = _PortalTokenGenerator()
@@ -175,7 +181,7 @@ def customer_signup(
 
 def verification_token(*, user) -> str:
     return signing.dumps(
-        {"u": user.pk, "e": normalise_email(user.email), "s": connection.schema_name},
+        {"u": user.pk, "e": normalise_email(user.email), "s": _schema()},
         salt=VERIFY_SALT,
     )
 
@@ -202,9 +208,13 @@ def customer_verify_email(*, token: str):
         data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
     except signing.BadSignature:
         raise invalid from None
-    if not isinstance(data, dict) or data.get("s") != connection.schema_name:
+    if (
+        not isinstance(data, dict)
+        or data.get("s") != _schema()
+        or not isinstance(data.get("u"), int)
+    ):
         raise invalid
-    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    user = User.objects.filter(pk=data["u"], is_active=True).first()
     if user is None or normalise_email(user.email) != data.get("e"):
         raise invalid
     profile = profile_get_or_create(user=user)
@@ -263,7 +273,8 @@ def password_reset_request(*, email: str, base_url: str) -> None:
         subject=_("Reset your password"),
         template="accounts/email/password_reset",
         context={"link": link},
-        dedupe_key=f"accounts:reset:{user.pk}:{token}",
+        # one mail per ten minutes at most: the link stays good, and nobody can flood a mailbox
+        dedupe_key=f"accounts:reset:{user.pk}:{int(time.time() // 600)}",
     )
 
 
@@ -311,9 +322,7 @@ def profile_update(
     email per notification kind; account messages cannot be switched off)."""
     profile = profile_get_or_create(user=user)
     profile.display_name = (display_name or "").strip()[:80]
-    if language and language not in {
-        code for code, _name in CustomerProfile.language.field.choices
-    }:
+    if language and language not in {code for code, _name in settings.LANGUAGES}:
         raise ValidationError({"language": _("Choose a language from the list.")})
     profile.language = language or ""
     profile.save(update_fields=["display_name", "language"])
@@ -344,12 +353,12 @@ def _clean_image(data: bytes) -> tuple[bytes, str]:
         with Image.open(io.BytesIO(data)) as image:
             image.seek(0)
             image.load()
-            image = ImageOps.exif_transpose(image)
-            has_alpha = image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
-            image = image.convert("RGBA" if has_alpha else "RGB")
-            image.thumbnail((AVATAR_SIZE, AVATAR_SIZE))
+            upright = ImageOps.exif_transpose(image)
+            has_alpha = upright.mode in {"RGBA", "LA", "PA"} or "transparency" in upright.info
+            pixels = upright.convert("RGBA" if has_alpha else "RGB")
+            pixels.thumbnail((AVATAR_SIZE, AVATAR_SIZE))
             # a fresh image from the pixels alone: nothing of the original file's chunks survives
-            clean = Image.frombytes(image.mode, image.size, image.tobytes())
+            clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
@@ -488,7 +497,8 @@ def customer_export_data(*, user) -> dict:
     """Everything the portal holds about `user`: the account, and each module's data through
     its `export_user_data` hook (every module, switched on or not: the data exists either way)."""
     profile = profile_get_or_create(user=user)
-    data = {
+    modules: dict[str, Any] = {}
+    data: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
         "account": {
             "email": user.email,
@@ -500,7 +510,7 @@ def customer_export_data(*, user) -> dict:
                 profile.email_verified_at.isoformat() if profile.email_verified_at else None
             ),
             "organization": profile.organization.name if profile.organization else None,
-            "avatar": profile.avatar.name.rsplit("/", 1)[-1] if profile.avatar else None,
+            "avatar": str(profile.avatar.name).rsplit("/", 1)[-1] if profile.avatar else None,
             "notifications": {
                 row.kind: row.email for row in NotificationSetting.objects.filter(user=user)
             },
@@ -514,12 +524,12 @@ def customer_export_data(*, user) -> dict:
             }
             for row in OutboxEmail.objects.filter(recipient=user).order_by("created_at")
         ],
-        "modules": {},
+        "modules": modules,
     }
     for spec in registry.all_modules():
         hook = _hook(spec, "export_user_data")
         if hook is not None:
-            data["modules"][spec.key] = hook(user=user)
+            modules[spec.key] = hook(user=user)
     return data
 
 
@@ -539,7 +549,8 @@ def customer_export(*, user) -> Export:
         if profile.avatar:
             try:
                 with profile.avatar.open("rb") as handle:
-                    archive.writestr(f"avatar/{data['account']['avatar']}", handle.read())
+                    name = str(profile.avatar.name).rsplit("/", 1)[-1]
+                    archive.writestr(f"avatar/{name}", handle.read())
             except OSError:
                 log.warning("avatar of user %s is missing from storage", user.pk)
     stamp = timezone.now().strftime("%Y%m%d")

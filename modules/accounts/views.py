@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from modules.accounts import selectors, services
+from modules.accounts import ratelimit, selectors, services
 from modules.accounts.forms import (
     AvatarForm,
     DeleteAccountForm,
@@ -101,6 +101,12 @@ def signup(request):
     if not account_settings.self_signup:
         return render(request, "accounts/signup_closed.html", status=403)
     form = SignupForm(request.POST or None)
+    if request.method == "POST" and not ratelimit.hit(
+        "signup", ratelimit.client_ip(request), limit=ratelimit.SIGNUP_PER_HOUR, window=3600
+    ):
+        form.is_valid()
+        form.add_error(None, _("Too many sign-ups from your network. Try again in an hour."))
+        return _private(render(request, "accounts/signup.html", {"form": form}, status=429))
     if request.method == "POST" and form.is_valid():
         try:
             services.customer_signup(
@@ -206,6 +212,12 @@ def logout(request):
 @require_http_methods(["GET", "POST"])
 def password_reset(request):
     form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and not ratelimit.hit(
+        "reset", ratelimit.client_ip(request), limit=ratelimit.RESET_PER_HOUR, window=3600
+    ):
+        form.is_valid()
+        form.add_error(None, _("Too many requests from your network. Try again in an hour."))
+        return _private(render(request, "accounts/password_reset.html", {"form": form}, status=429))
     if request.method == "POST" and form.is_valid():
         services.password_reset_request(
             email=form.cleaned_data["email"], base_url=_base_url(request)

@@ -119,3 +119,16 @@ def test_roles_are_checked_on_every_view(tenant_a):
     with tenant_context(tenant_a):
         assert not Organization.objects.filter(name="Sneaky").exists()
         assert get_user_model().objects.get(pk=user.pk).is_active
+
+
+def test_account_settings_are_edited_by_administrators_only(tenant_a, admin_client_a):
+    first = admin_client_a.get("/admin/settings/accounts/accountsettings/")
+    url = first["Location"] if first.status_code == 302 else first.request["PATH_INFO"]
+    assert admin_client_a.get(url).status_code == 200
+    saved = admin_client_a.post(url, {"self_signup": "", "signup_domains": "acme.example"})
+    assert saved.status_code == 302, saved.content[:2000]
+    assert TenantClient(host_of(tenant_a)).get("/account/signup/").status_code == 403
+    agent = staff(tenant_a, "agent2@alpha.example", "Agents")
+    assert agent.get(url).status_code in (302, 403)
+    administrator = staff(tenant_a, "boss@alpha.example", "Administrators")
+    assert administrator.get(url).status_code == 200

@@ -132,3 +132,27 @@ def test_signup_exists_mail_is_sent_at_most_hourly(
     assert len(mail.outbox) == 1
     with tenant_context(tenant_a):
         assert OutboxEmail.objects.filter(to_email="busy@example.com").count() == 1
+
+
+def test_signups_and_reset_requests_are_limited_per_address(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    client = TenantClient(host_of(tenant_a), REMOTE_ADDR="10.4.0.1")
+    for number in range(ratelimit.SIGNUP_PER_HOUR):
+        response = client.post(
+            "/account/signup/",
+            {"email": f"bulk{number}@example.com", "password": "a-new-long-passphrase-9"},
+        )
+        assert response.status_code == 302
+    refused = client.post(
+        "/account/signup/", {"email": "one-more@example.com", "password": "a-new-long-pass-9"}
+    )
+    assert refused.status_code == 429 and b"Too many sign-ups" in refused.content
+    make_customer(tenant_a, "flooded@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _attempt in range(3):
+            client.post("/account/password-reset/", {"email": "flooded@example.com"})
+    assert len([m for m in mail.outbox if m.to == ["flooded@example.com"]]) == 1
+    for _attempt in range(ratelimit.RESET_PER_HOUR):
+        client.post("/account/password-reset/", {"email": "x@example.com"})
+    assert client.post("/account/password-reset/", {"email": "y@example.com"}).status_code == 429
