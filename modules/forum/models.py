@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
@@ -381,8 +382,9 @@ class DigestState(models.Model):
         return f"Digest of {self.user_id} at {self.last_sent_at}"
 
 
-class ForumSettings(models.Model):
-    """The tenant's forum rules (one row, edited in the admin)."""
+@register_setting(icon="group")
+class ForumSettings(BaseGenericSetting):
+    """The tenant's forum rules: one row per portal, edited under Settings → Forum rules."""
 
     premoderate_first_posts = models.BooleanField(
         _("hold new customers' first posts for a moderator"), default=False
@@ -405,16 +407,11 @@ class ForumSettings(models.Model):
     )
 
     class Meta:
-        verbose_name = _("forum settings")
-        verbose_name_plural = _("forum settings")
+        verbose_name = _("forum rules")
+        verbose_name_plural = _("forum rules")
 
     def __str__(self) -> str:
         return str(_("Forum settings"))
-
-    @classmethod
-    def load(cls) -> ForumSettings:
-        row, _created = cls.objects.get_or_create(pk=1)
-        return row
 
     def keywords(self) -> list[str]:
         return [w.strip().lower() for w in self.blocked_keywords.splitlines() if w.strip()]

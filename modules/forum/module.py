@@ -16,6 +16,7 @@ SPEC = register(
         ),
         search_models=("forum.Topic",),
         permissions=("forum.moderate_category",),
+        admin_menu_items=("forum",),
         # hourly: each customer's digest goes out once a day, when their last one is a day old
         scheduled_tasks=(ScheduledTask("forum.daily_digest", every_seconds=3600),),
         demo_content="modules.forum.demo.forum_demo_content",
