@@ -206,3 +206,26 @@ def test_activity_lists_what_the_modules_give(client_a, tenant_a):
     client_a.post("/account/login/", {"email": "kim@example.com", "password": PASSWORD})
     page = client_a.get("/account/activity/")
     assert page.status_code == 200 and b"My activity" in page.content
+
+
+def test_accounts_cannot_be_switched_off(client_a, tenant_a):
+    from cms.models import ModuleSettings
+
+    with tenant_context(tenant_a):
+        switches = ModuleSettings.load()
+        switches.switches = {**(switches.switches or {}), "accounts": False}
+        switches.save()
+    assert client_a.get("/account/login/").status_code == 200
+    assert client_a.get("/api/v1/account/me/").status_code in (401, 403)  # not 404
+
+
+def test_a_display_name_is_escaped(client_a, tenant_a):
+    user = make_customer(tenant_a, "xss@example.com")
+    with tenant_context(tenant_a):
+        from modules.accounts import services
+
+        services.profile_update(user=user, display_name="<script>alert(1)</script>", language="")
+    client_a.post("/account/login/", {"email": "xss@example.com", "password": PASSWORD})
+    page = client_a.get("/account/")
+    assert b"<script>alert(1)</script>" not in page.content
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page.content

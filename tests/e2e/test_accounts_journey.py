@@ -132,3 +132,53 @@ def test_customer_signs_up_verifies_edits_profile_and_downloads_data(
     finally:
         phone.close()
         run_committed(_clean_up, email)
+
+
+PAYLOADS = [
+    "<script>window.__xss=1</script>",
+    '"><img src=x onerror="window.__xss=2">',
+    "<svg onload=window.__xss=3>",
+    "javascript:window.__xss=4",
+    "'-alert(5)-'",
+]
+
+
+def _customer_with_name(email: str, name: str) -> None:
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from modules.accounts.models import CustomerProfile
+    from tenants.models import Tenant
+
+    with tenant_context(Tenant.objects.get(slug="alpha")):
+        user = get_user_model().objects.create_user(username=email, email=email, password=PASSWORD)
+        CustomerProfile.objects.create(
+            user=user, display_name=name, email_verified_at=timezone.now()
+        )
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_display_name_with_a_script_renders_inert(browser, live_settings, payload):
+    base = f"http://alpha.localhost:{live_settings.PLATFORM_PORT}"
+    email = f"xss-{uuid.uuid4().hex[:8]}@example.com"
+    run_committed(_customer_with_name, email, payload[:80])
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    dialogs = []
+    try:
+        page = context.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(f"{base}/account/login/")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(re.compile(r"/account/$"))
+        assert page.get_by_label("Display name").input_value() == payload[:80]
+        for path in ("/account/", "/account/activity/", "/account/privacy/"):
+            page.goto(f"{base}{path}")
+            page.wait_for_load_state("load")
+            assert page.evaluate("window.__xss") is None, f"a script ran on {path}"
+        assert dialogs == []
+    finally:
+        context.close()
+        run_committed(_clean_up, email)
