@@ -37,6 +37,13 @@ class TopicForm(forms.Form):
         self.fields["category"].queryset = categories
 
 
+class TopicEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    body = forms.CharField(
+        label=_("Details"), max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+
 class ReplyForm(forms.Form):
     body = forms.CharField(
         label=_("Your reply"),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("t/<int:topic_id>/", views.topic_detail, name="topic"),
     path("t/<int:topic_id>-<str:slug>/", views.topic_detail, name="topic-slug"),
     path("t/<int:topic_id>/reply/", views.reply_create, name="reply"),
+    path("t/<int:topic_id>/edit/", views.topic_edit, name="topic-edit"),
     path("t/<int:topic_id>/vote/", views.topic_vote, name="vote"),
     path("t/<int:topic_id>/subscribe/", views.topic_subscribe, name="subscribe"),
     path("t/<int:topic_id>/moderate/", views.topic_moderate, name="moderate"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cms.jsonld import json_ld
 from modules.accounts.selectors import display_name, is_staff_member
 from modules.forum import markdown, selectors, services
-from modules.forum.forms import ReplyForm, ReportForm, TopicForm
+from modules.forum.forms import ReplyForm, ReportForm, TopicEditForm, TopicForm
 from modules.forum.models import ModerationState, Reply, Report, Topic
 
 TOPICS_PER_PAGE = 25
@@ -310,6 +310,29 @@ def reply_edit(request, reply_id: int):
         else:
             return redirect(_reply_url(request, reply))
     return render(request, "forum/reply_edit.html", {"form": form, "reply": reply})
+
+
+@require_http_methods(["GET", "POST"])
+def topic_edit(request, topic_id: int):
+    if (response := _signed_in(request)) is not None:
+        return response
+    topic = selectors.topic_get_for_user(user=request.user, topic_id=topic_id)
+    if not selectors.can_edit_topic(request.user, topic):
+        raise PermissionDenied
+    form = TopicEditForm(request.POST or None, initial={"title": topic.title, "body": topic.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.topic_edit(
+                user=request.user,
+                topic=topic,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect(topic.get_absolute_url())
+    return render(request, "forum/topic_edit.html", {"form": form, "topic": topic})
 
 
 @require_POST
