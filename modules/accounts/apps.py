@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from modules.accounts import module  # noqa: F401  (registers the module)
+        from modules.accounts import module, signals  # noqa: F401  (registers them)

@@ -480,6 +480,14 @@ def staff_roles_ensure() -> dict[str, Group]:
     return groups
 
 
+def staff_flag_sync(*, user) -> None:
+    """Make `user.is_staff` say whether they hold a staff role (or are a superuser)."""
+    is_staff = user.is_superuser or user.groups.filter(name__in=ROLE_PERMISSIONS).exists()
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        User.objects.filter(pk=user.pk).update(is_staff=is_staff)
+
+
 def accounts_furnish(*, home) -> None:
     """A new portal's staff roles (Administrators, Agents, Moderators)."""
     staff_roles_ensure()

@@ -132,3 +132,22 @@ def test_account_settings_are_edited_by_administrators_only(tenant_a, admin_clie
     assert agent.get(url).status_code in (302, 403)
     administrator = staff(tenant_a, "boss@alpha.example", "Administrators")
     assert administrator.get(url).status_code == 200
+
+
+def test_joining_a_staff_group_makes_a_staff_member(tenant_a):
+    from modules.accounts.selectors import can_participate, is_staff_member
+
+    user = make_customer(tenant_a, "promoted@example.com", verified=False)
+    with tenant_context(tenant_a):
+        assert not is_staff_member(user) and not can_participate(user)
+        user.groups.add(Group.objects.get(name="Moderators"))
+        user = get_user_model().objects.get(pk=user.pk)
+        assert is_staff_member(user) and can_participate(user)
+        Group.objects.get(name="Agents").user_set.add(user)
+        user.groups.remove(Group.objects.get(name="Moderators"))
+        assert is_staff_member(get_user_model().objects.get(pk=user.pk))
+        user.groups.remove(Group.objects.get(name="Agents"))
+        assert not is_staff_member(get_user_model().objects.get(pk=user.pk))
+        editors, _created = Group.objects.get_or_create(name="Editors")
+        user.groups.add(editors)  # content editors are not support staff
+        assert not is_staff_member(get_user_model().objects.get(pk=user.pk))
