@@ -154,8 +154,11 @@ def replies_visible(*, user, topic: Topic) -> QuerySet[Reply]:
 
 
 def reply_get_for_user(*, user, reply_id: int) -> Reply:
-    reply = Reply.objects.select_related("topic", "topic__category", "author").filter(pk=reply_id)
-    reply = reply.first()
+    reply = (
+        Reply.objects.select_related("topic", "topic__category", "author")
+        .filter(pk=reply_id)
+        .first()
+    )
     if reply is None:
         raise Http404
     topic_get_for_user(user=user, topic_id=reply.topic_id)

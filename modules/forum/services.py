@@ -242,10 +242,10 @@ def attachment_create(*, uploader, file) -> Attachment:
                 raise ValidationError({"image": _("The image is too large.")})
             probe.verify()
         file.seek(0)
-        with Image.open(file) as image:
-            image.load()
-            photo = image.format == "JPEG"
-            image = image.convert("RGB" if photo else "RGBA")
+        with Image.open(file) as source:
+            source.load()
+            photo = source.format == "JPEG"
+            image = source.convert("RGB" if photo else "RGBA")
             image.thumbnail((2000, 2000))
             out = io.BytesIO()
             if photo:
@@ -399,8 +399,8 @@ def reply_edit(*, user, reply: Reply, body: str) -> Reply:
 
 def _vote(*, user, topic: Topic | None, reply: Reply | None, up: bool) -> bool:
     _require_participant(user)
-    target = topic if topic is not None else reply
-    model = Topic if topic is not None else Reply
+    target, _topic = _target(topic, reply)
+    model: type[Topic] | type[Reply] = Topic if topic is not None else Reply
     author_id = target.author_id
     if up and author_id == user.pk:
         raise ValidationError(_("You cannot vote for your own post."), code="own_post")
@@ -592,8 +592,8 @@ def report_create(*, reporter, reason: str, topic: Topic | None = None, reply=No
 
 @transaction.atomic
 def report_resolve(*, moderator, report: Report, reason: str = "") -> Report:
-    category = (report.topic or report.reply.topic).category
-    _require_moderator(moderator, category)
+    _post, parent = _target(report.topic, report.reply)
+    _require_moderator(moderator, parent.category)
     report.resolved = True
     report.resolved_by = moderator
     report.resolved_at = timezone.now()
@@ -601,42 +601,43 @@ def report_resolve(*, moderator, report: Report, reason: str = "") -> Report:
     _record(
         moderator,
         Action.RESOLVE_REPORT,
-        topic=report.topic or report.reply.topic,
+        topic=parent,
         reply=report.reply,
         reason=reason,
     )
     return report
 
 
-def _target(topic, reply):
-    if (topic is None) == (reply is None):
-        raise ValueError("Give a topic or a reply.")
-    return topic if topic is not None else reply
+def _target(topic: Topic | None, reply: Reply | None) -> tuple[Topic | Reply, Topic]:
+    """(the post, its topic) for a call given a topic or a reply."""
+    if topic is not None and reply is None:
+        return topic, topic
+    if reply is not None and topic is None:
+        return reply, reply.topic
+    raise ValueError("Give a topic or a reply.")
 
 
 @transaction.atomic
 def moderation_approve(*, moderator, topic: Topic | None = None, reply: Reply | None = None):
     """Publish a post that waited in the queue; its mentions and followers are told now."""
-    post = _target(topic, reply)
-    category = (topic or reply.topic).category
-    _require_moderator(moderator, category)
+    post, parent = _target(topic, reply)
+    _require_moderator(moderator, parent.category)
     was_pending = post.state == ModerationState.PENDING
     post.state = ModerationState.APPROVED
     post.save(update_fields=["state"])
-    _record(moderator, Action.APPROVE, topic=topic or reply.topic, reply=reply)
+    _record(moderator, Action.APPROVE, topic=parent, reply=reply)
     if was_pending:
         if reply is not None:
             _publish_reply(reply)
         else:
-            _notify_mentions(topic=topic, reply=None, mentioned=_mentioned_users(topic.body))
-            _reindex(topic)
+            _notify_mentions(topic=parent, reply=None, mentioned=_mentioned_users(parent.body))
+            _reindex(parent)
     return post
 
 
 def _reject(moderator, topic, reply, reason: str, action: str):
-    post = _target(topic, reply)
-    category = (topic or reply.topic).category
-    _require_moderator(moderator, category)
+    post, parent = _target(topic, reply)
+    _require_moderator(moderator, parent.category)
     was_approved = post.state == ModerationState.APPROVED
     post.state = ModerationState.REJECTED
     post.moderation_reason = (reason or "")[:200]
@@ -646,14 +647,14 @@ def _reject(moderator, topic, reply, reason: str, action: str):
             reply_count=F("reply_count") - 1
         )
         Topic.objects.filter(pk=reply.topic_id, accepted_reply=reply).update(accepted_reply=None)
-        _reindex(reply.topic)
+        _reindex(parent)
     Report.objects.filter(topic=topic, reply=reply, resolved=False).update(
         resolved=True, resolved_by=moderator, resolved_at=timezone.now()
     )
     return post, _record(
         moderator,
         action,
-        topic=topic or reply.topic,
+        topic=parent,
         reply=reply,
         target_user=post.author,
         reason=reason,
@@ -721,8 +722,7 @@ def _notify_followers(reply: Reply, *, skip: set[int]) -> None:
     followers = (
         get_user_model()
         .objects.filter(forum_subscriptions__topic=topic, is_active=True)
-        .exclude(pk=reply.author_id)
-        .exclude(pk__in=skip)
+        .exclude(pk__in={*skip, reply.author_id or 0})
         .distinct()
     )
     for user in followers:
