@@ -16,6 +16,7 @@ SPEC = register(
         search_models=("ideas.Idea",),
         admin_menu_items=("idea-categories",),
         permissions=("ideas.manage_ideas", "ideas.change_idea"),
+        furnish="modules.ideas.services.ideas_furnish",
         demo_content="modules.ideas.demo.ideas_demo_content",
         extra={
             "nav_url": "/ideas/",

@@ -366,3 +366,29 @@ def ideas_settings_update(*, vote_budget: int, by) -> IdeasSettings:
 
 def category_create(*, name: str, slug: str = "", description: str = "") -> IdeaCategory:
     return IdeaCategory.objects.create(name=name, slug=slug, description=description)
+
+
+# Staff roles (customer accounts' groups) and the ideas rights each gets on a new portal.
+ROLE_PERMISSIONS = {
+    "Administrators": [
+        "manage_ideas",
+        "add_ideacategory",
+        "change_ideacategory",
+        "delete_ideacategory",
+        "view_ideacategory",
+        "change_ideassettings",
+    ],
+    "Agents": ["manage_ideas"],
+}
+
+
+def ideas_furnish(*, home=None) -> None:
+    """A portal's staff roles get their ideas rights: administrators manage ideas, categories
+    and the vote budget; agents (who talk to customers) manage ideas and vote on their behalf."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="ideas", codename__in=codenames)
+        )
