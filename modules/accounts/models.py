@@ -194,7 +194,7 @@ class AccountSettings(BaseGenericSetting):
     self_signup = models.BooleanField(
         _("customers can sign up"),
         default=True,
-        help_text=_("Switch off to create customer accounts only in the admin."),
+        help_text=_("Switch off to create customer accounts only in the admin (Customers → Add)."),
     )
     signup_domains = ArrayField(
         models.CharField(max_length=253),

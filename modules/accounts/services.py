@@ -262,7 +262,7 @@ def password_reset_request(*, email: str, base_url: str) -> None:
         if email
         else None
     )
-    if user is None or not user.has_usable_password():
+    if user is None:  # (an invited customer without a password yet may ask, too)
         return
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = reset_tokens.make_token(user)
@@ -419,6 +419,51 @@ def organization_assign_by_domain(*, user) -> Organization | None:
     return organization
 
 
+def customer_invite(
+    *,
+    email: str,
+    base_url: str,
+    organization: Organization | None = None,
+    can_see_organization: bool = False,
+):
+    """A tenant admin creates a customer account (also when self sign-up is off) and the
+    customer gets an email with a link to choose their password; choosing it confirms the
+    address. Returns the new user."""
+    email = normalise_email(email)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid email address.")}) from None
+    if (
+        User.objects.filter(username=email).exists()
+        or User.objects.filter(email__iexact=email).exists()
+    ):
+        raise ValidationError({"email": _("This address already has an account.")})
+    user = User(username=email, email=email)
+    user.set_unusable_password()
+    user.save()
+    profile = CustomerProfile.objects.create(
+        user=user,
+        organization=organization,
+        can_see_organization=bool(can_see_organization and organization is not None),
+    )
+    user.customer_profile = profile
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    link = _absolute(
+        base_url,
+        reverse("accounts:password-reset-confirm", args=[uid, reset_tokens.make_token(user)]),
+    )
+    notify(
+        recipient=user,
+        kind=NotificationKind.ACCOUNT,
+        subject=_("You have an account on our help centre"),
+        template="accounts/email/invite",
+        context={"link": link, "login_url": _absolute(base_url, reverse("accounts:login"))},
+        dedupe_key=f"accounts:invite:{user.pk}",
+    )
+    return user
+
+
 def customer_admin_update(
     *, profile: CustomerProfile, organization, can_see_organization: bool, is_active: bool
 ) -> CustomerProfile:
@@ -442,7 +487,9 @@ ROLE_PERMISSIONS = {
     "Administrators": [
         "wagtailadmin.access_admin",
         "accounts.view_customerprofile",
+        "accounts.add_customerprofile",
         "accounts.change_customerprofile",
+        "accounts.delete_customerprofile",
         "accounts.add_organization",
         "accounts.change_organization",
         "accounts.delete_organization",

@@ -4,8 +4,8 @@ visibility and whether the account may sign in) and the organizations (name, ema
 
 Every view checks Django model permissions through Wagtail's permission policies: the
 "Administrators" group may do everything here, "Agents" may look at and edit customers,
-"Moderators" may look (see accounts_furnish). Customers cannot be added or deleted here: they
-sign up themselves, and deleting one goes through the anonymising service so their posts stay.
+"Moderators" may look (see staff_roles_ensure). "Add" invites a customer by email; "Delete"
+anonymises one through the same service as self-service deletion, so their posts stay.
 """
 
 from __future__ import annotations
@@ -18,28 +18,41 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import CreateView, DeleteView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from modules.accounts import services
 from modules.accounts.models import CustomerProfile, Organization
 
 
-class CustomerPermissionPolicy(ModelPermissionPolicy):
-    """Model permissions, except that nobody adds or deletes a customer profile in the admin."""
+class CustomerCreateView(CreateView):
+    """ "Add customer" invites: the account is made and the customer mailed a link to choose
+    their password (services.customer_invite)."""
 
-    NEVER = frozenset({"add", "delete"})
+    page_title = _("Invite a customer")
+    submit_button_label = _("Send invitation")
+    success_message = _("Invitation sent to %(object)s.")
 
-    def user_has_permission(self, user, action):
-        return action not in self.NEVER and super().user_has_permission(user, action)
+    def save_instance(self):
+        data = self.form.cleaned_data
+        user = services.customer_invite(
+            email=data["email"],
+            organization=data.get("organization"),
+            can_see_organization=data.get("can_see_organization", False),
+            base_url=self.request.build_absolute_uri("/"),
+        )
+        return user.customer_profile
 
-    def users_with_any_permission(self, actions):
-        actions = set(actions) - self.NEVER
-        if not actions:
-            return get_user_model().objects.none()
-        return super().users_with_any_permission(actions)
+
+class CustomerDeleteView(DeleteView):
+    """Deleting a customer anonymises them (services.customer_anonymise): their posts stay,
+    shown as by "Deleted user"; the row is kept so threads keep their author."""
+
+    page_title = _("Delete customer")
+
+    def delete_action(self):
+        services.customer_anonymise(user=self.object.user)
 
 
 class CustomerFilterSet(WagtailFilterSet):
@@ -57,6 +70,23 @@ class CustomerFilterSet(WagtailFilterSet):
     class Meta:
         model = CustomerProfile
         fields = ["organization"]
+
+
+class CustomerInviteForm(WagtailAdminModelForm):
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("We send the customer a link to choose their password."),
+    )
+
+    def clean_email(self):
+        email = services.normalise_email(self.cleaned_data["email"])
+        model = get_user_model()
+        if (
+            model.objects.filter(username=email).exists()
+            or model.objects.filter(email__iexact=email).exists()
+        ):
+            raise forms.ValidationError(_("This address already has an account."))
+        return email
 
 
 class CustomerAdminForm(WagtailAdminModelForm):
@@ -113,6 +143,18 @@ class CustomerViewSet(ModelViewSet):
     )
 
     index_view_class = CustomerIndexView
+    add_view_class = CustomerCreateView
+    delete_view_class = CustomerDeleteView
+    invite_handler = ObjectList(
+        [FieldPanel("email"), FieldPanel("organization"), FieldPanel("can_see_organization")],
+        base_form_class=CustomerInviteForm,
+    )
+
+    def get_add_view_kwargs(self, **kwargs):
+        panel = self.invite_handler.bind_to_model(CustomerProfile)
+        return super().get_add_view_kwargs(
+            **{"panel": panel, "form_class": panel.get_form_class(), **kwargs}
+        )
 
 
 class OrganizationForm(WagtailAdminModelForm):

@@ -1,10 +1,6 @@
 from wagtail import hooks
-from wagtail.permissions import register_permission_policy
 
-from modules.accounts.models import CustomerProfile
-from modules.accounts.viewsets import CustomerPermissionPolicy, CustomersGroup
-
-register_permission_policy(CustomerProfile, CustomerPermissionPolicy(CustomerProfile))
+from modules.accounts.viewsets import CustomersGroup
 
 
 @hooks.register("register_admin_viewset")

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core import mail
 from django_tenants.utils import tenant_context
 
 from modules.accounts import services
 from modules.accounts.models import CustomerProfile, Organization
-from tests.accounts.conftest import PASSWORD, make_customer
+from tests.accounts.conftest import PASSWORD, link_in, make_customer
 from tests.conftest import TenantClient, host_of, login_on
 
 pytestmark = pytest.mark.django_db
@@ -74,14 +75,48 @@ def test_admin_edits_a_customer_and_can_switch_them_off(tenant_a, admin_client_a
     assert customer.get("/account/").status_code == 302  # their session ended
 
 
-def test_customers_cannot_be_added_or_deleted_in_the_admin(tenant_a, admin_client_a):
-    user = make_customer(tenant_a, "keep@example.com")
+def test_admin_invites_a_customer_who_chooses_a_password(
+    tenant_a, admin_client_a, django_capture_on_commit_callbacks
+):
+    with tenant_context(tenant_a):
+        org = services.organization_create(name="Umbrella")
+    assert admin_client_a.get("/admin/customers/new/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = admin_client_a.post(
+            "/admin/customers/new/",
+            {"email": "Invited@Example.com", "organization": org.pk, "can_see_organization": "on"},
+        )
+    assert sent.status_code == 302, sent.content[:3000]
+    assert [m.to for m in mail.outbox] == [["invited@example.com"]]
+    again = admin_client_a.post("/admin/customers/new/", {"email": "invited@example.com"})
+    assert again.status_code == 200 and b"already has an account" in again.content
+    customer = TenantClient(host_of(tenant_a))
+    link = link_in(mail.outbox[0])
+    assert customer.post(link, {"password": "my-own-long-passphrase-1"}).status_code == 200
+    signed_in = customer.post(
+        "/account/login/",
+        {"email": "invited@example.com", "password": "my-own-long-passphrase-1"},
+    )
+    assert signed_in.status_code == 302
+    with tenant_context(tenant_a):
+        profile = CustomerProfile.objects.get(user__email="invited@example.com")
+        assert profile.organization == org and profile.can_see_organization
+        assert profile.email_verified_at is not None
+
+
+def test_admin_delete_anonymises_the_customer(tenant_a, admin_client_a):
+    user = make_customer(tenant_a, "remove-me@example.com")
     with tenant_context(tenant_a):
         profile = CustomerProfile.objects.get(user=user)
-    assert admin_client_a.get("/admin/customers/new/").status_code in (302, 403, 404)
-    admin_client_a.post(f"/admin/customers/delete/{profile.pk}/")
+    assert admin_client_a.get(f"/admin/customers/delete/{profile.pk}/").status_code == 200
+    done = admin_client_a.post(f"/admin/customers/delete/{profile.pk}/")
+    assert done.status_code == 302
     with tenant_context(tenant_a):
-        assert CustomerProfile.objects.filter(pk=profile.pk).exists()
+        profile.refresh_from_db()
+        assert profile.deleted_at is not None  # kept, so posts keep an author
+        gone = get_user_model().objects.get(pk=user.pk)
+        assert not gone.is_active and gone.email == ""
+    assert b"remove-me@example.com" not in admin_client_a.get("/admin/customers/").content
 
 
 def test_admin_manages_organizations(tenant_a, admin_client_a):
@@ -106,6 +141,8 @@ def test_roles_are_checked_on_every_view(tenant_a):
     assert agent.get(edit).status_code == 200
     assert agent.get("/admin/organizations/").status_code == 200
     assert agent.get("/admin/organizations/new/").status_code in (302, 403)
+    assert agent.get("/admin/customers/new/").status_code in (302, 403)
+    assert agent.post(f"/admin/customers/delete/{profile.pk}/").status_code in (302, 403)
     refused = agent.post("/admin/organizations/new/", {"name": "Sneaky"})
     assert refused.status_code in (302, 403)
 
