@@ -139,7 +139,10 @@ def similar(request):
     query = (request.GET.get("q") or "").strip()[:200]
     results = []
     if len(query) >= 3:
-        found = portal_search(query, request, module="ideas", autocomplete=False, limit=5)
+        # the last word is usually half typed: match it as a prefix first, then any whole word
+        found = portal_search(query, request, module="ideas", autocomplete=True, limit=5)
+        if not found.hits:
+            found = portal_search(query, request, module="ideas", limit=5)
         for hit in found.hits[:5]:
             idea = hit.obj
             results.append(

@@ -127,3 +127,18 @@ def test_idea_submitted_voted_planned(browser, live_settings, screenshot_dir, jo
     _no_sideways_scroll(page)
     page.screenshot(path=screenshot_dir / "ideas-5-roadmap.png", full_page=True)
     staff.close()
+
+    # on a desktop the roadmap has its three columns side by side
+    desktop = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = desktop.new_page()
+    page.goto(f"{base}/ideas/roadmap/")
+    boxes = [
+        page.locator(f".roadmap__column--{status}").bounding_box()
+        for status in ("planned", "in_progress", "done")
+    ]
+    assert boxes[0]["y"] == boxes[1]["y"] == boxes[2]["y"]
+    assert boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"]
+    page.screenshot(path=screenshot_dir / "ideas-6-roadmap-1280.png", full_page=True)
+    page.goto(f"{base}/ideas/")
+    page.screenshot(path=screenshot_dir / "ideas-7-board-1280.png", full_page=True)
+    desktop.close()

@@ -120,6 +120,9 @@ def test_similar_ideas_while_typing(board_a, client_a, tenant_a):
     assert data["results"][0]["title"] == "Export invoices to CSV"
     assert data["results"][0]["url"] == f"/ideas/{board_a['old'].pk}-export-invoices-to-csv/"
     assert client_a.get("/ideas/similar/", {"q": "ab"}).json()["results"] == []
+    # a half-typed last word matches as a prefix
+    data = client_a.get("/ideas/similar/", {"q": "Recurring invo"}).json()
+    assert [r["title"] for r in data["results"]] == ["Recurring invoices"]
     # merged ideas are not suggested
     with tenant_context(tenant_a):
         from modules.ideas.models import Idea as IdeaModel
