@@ -156,3 +156,50 @@ def test_signups_and_reset_requests_are_limited_per_address(
     for _attempt in range(ratelimit.RESET_PER_HOUR):
         client.post("/account/password-reset/", {"email": "x@example.com"})
     assert client.post("/account/password-reset/", {"email": "y@example.com"}).status_code == 429
+
+
+def _fastest(fn, runs=3) -> float:
+    import time
+
+    best = float("inf")
+    for _run in range(runs):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_known_and_unknown_addresses_take_about_as_long(tenant_a):
+    """Both paths hash a password, which is most of the time either takes (the fastest of a
+    few runs is compared, so a busy machine does not make this flaky)."""
+    from modules.accounts import services
+
+    make_customer(tenant_a, "timed@example.com")
+    base = "http://alpha.localhost/"
+    with tenant_context(tenant_a):
+        pairs = [
+            (
+                lambda: services.password_reset_request(email="timed@example.com", base_url=base),
+                lambda: services.password_reset_request(email="nobody@example.com", base_url=base),
+            ),
+            (
+                lambda: services.customer_signup(
+                    email="timed@example.com", password="a-new-long-passphrase-9", base_url=base
+                ),
+                lambda: services.customer_signup(
+                    email=f"fresh{time_ns()}@example.com",
+                    password="a-new-long-passphrase-9",
+                    base_url=base,
+                ),
+            ),
+        ]
+        for known, unknown in pairs:
+            known_time, unknown_time = _fastest(known), _fastest(unknown)
+            slower, faster = max(known_time, unknown_time), min(known_time, unknown_time)
+            assert slower < faster * 2 + 0.02, (known_time, unknown_time)
+
+
+def time_ns() -> int:
+    import time
+
+    return time.time_ns()
