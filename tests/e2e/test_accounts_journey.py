@@ -163,7 +163,7 @@ def test_a_display_name_with_a_script_renders_inert(browser, live_settings, payl
     base = f"http://alpha.localhost:{live_settings.PLATFORM_PORT}"
     email = f"xss-{uuid.uuid4().hex[:8]}@example.com"
     run_committed(_customer_with_name, email, payload[:80])
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context = browser.new_context(viewport={"width": 360, "height": 740})
     dialogs = []
     try:
         page = context.new_page()
@@ -178,6 +178,8 @@ def test_a_display_name_with_a_script_renders_inert(browser, live_settings, payl
             page.goto(f"{base}{path}")
             page.wait_for_load_state("load")
             assert page.evaluate("window.__xss") is None, f"a script ran on {path}"
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 360, f"{path} scrolls sideways at 360 px ({width}px)"
         assert dialogs == []
     finally:
         context.close()
