@@ -83,6 +83,10 @@ def account_activity(*, user, request=None) -> list[dict]:
         path = spec.extra.get("account_activity")
         if not path or spec.key not in enabled:
             continue
-        for section in import_string(path)(user=user) or []:
-            sections.append({**section, "module": spec.key})
+        try:
+            given = import_string(path)(user=user) or []
+        except Exception:  # one module's failure must not take the whole page down
+            log.exception("account_activity hook of %s failed", spec.key)
+            continue
+        sections.extend({**section, "module": spec.key} for section in given)
     return sections

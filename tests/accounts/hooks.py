@@ -30,3 +30,7 @@ def export(*, user):
 
 def anonymise(*, user):
     CALLS.append(("anonymise", user.pk))
+
+
+def broken(*, user):
+    raise RuntimeError("this module's activity is broken")

@@ -215,3 +215,19 @@ def test_organization_by_domain_on_verification(tenant_a):
         with pytest.raises(Exception, match="exists"):
             services.organization_create(name="acme")
         assert Organization.objects.count() == 1
+
+
+def test_a_failing_activity_hook_leaves_the_others(tenant_a, hook_module):
+    registry.register(
+        registry.ModuleSpec(
+            key="accountsbroken",
+            label="Broken",
+            extra={"account_activity": "tests.accounts.hooks.broken"},
+        )
+    )
+    try:
+        user = make_customer(tenant_a, "resilient@example.com")
+        page = signed_in(tenant_a, user).get("/account/activity/")
+        assert page.status_code == 200 and b"Sample posts" in page.content
+    finally:
+        registry.unregister("accountsbroken")
