@@ -60,8 +60,11 @@ def can_manage(user) -> bool:
 
 
 def _require_participant(user) -> None:
-    if not can_participate(user):
-        raise PermissionDenied(_("Sign in with a customer account to take part."))
+    if can_participate(user):
+        return
+    if user is not None and user.is_authenticated and user.is_active:
+        raise PermissionDenied(_("Verify your email address to take part."))
+    raise PermissionDenied(_("Sign in with a customer account to take part."))
 
 
 def _require_manager(user) -> None:

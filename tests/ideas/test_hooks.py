@@ -68,3 +68,20 @@ def test_anonymise_keeps_content_and_counts(activity, people_a, client_a, tenant
     page = client_a.get(theirs.get_absolute_url()).content.decode()
     assert "Ann&#x27;s comment" in page or "Ann's comment" in page
     assert "Deleted user" in page
+
+
+def test_account_deletion_through_customer_accounts(activity, people_a, client_a):
+    """Customer accounts' own deletion runs the ideas hook: the idea and comment stay, shown as
+    "Deleted user"; the vote still counts; the export before it had the ideas data."""
+    from modules.accounts import services as accounts_services
+    from tests.conftest import TEST_PASSWORD
+
+    mine, theirs = activity
+    ann = people_a["ann"]
+    exported = accounts_services.customer_export_data(user=ann)
+    assert "Ann's idea" in json.dumps(exported)
+    accounts_services.customer_delete(user=ann, password=TEST_PASSWORD)
+    assert Idea.objects.get(pk=theirs.pk).vote_count == 1
+    assert not IdeaFollow.objects.filter(user=ann).exists()
+    page = client_a.get(mine.get_absolute_url()).content.decode()
+    assert "by Deleted user" in page and "ann@customer.example" not in page

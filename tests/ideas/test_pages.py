@@ -259,3 +259,32 @@ def test_session_of_tenant_a_is_nothing_on_b(board_a, tenant_a, tenant_b, people
     assert response.status_code in (302, 403, 404)
     with tenant_context(tenant_a):
         assert Idea.objects.get(pk=idea.pk).vote_count == 2
+
+
+def test_bad_posts_give_messages_not_errors(board_a, tenant_a, people_a):
+    idea = board_a["fresh"]
+    with tenant_context(tenant_a):
+        newbie = make_customer("unverified@customer.example", verified=False)
+    bob = client_for(tenant_a, people_a["bob"])
+    response = bob.post(f"/ideas/{idea.pk}/comment/", {"body": "   "}, follow=True)
+    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    response = bob.post(f"/ideas/{board_a['planned'].pk}/merge/", {"into": "x"})
+    assert response.status_code == 403
+    response = client_for(tenant_a, newbie).post(f"/ideas/{idea.pk}/vote/", follow=True)
+    assert response.status_code == 200
+    assert "Verify your email address to take part." in response.content.decode()
+    manager = client_for(tenant_a, people_a["manager"])
+    for url, data in (
+        (f"/ideas/{idea.pk}/status/", {"status": "nope"}),
+        (f"/ideas/{idea.pk}/merge/", {"into": "abc"}),
+        (f"/ideas/{idea.pk}/merge/", {"into": 999999}),
+        (f"/ideas/{idea.pk}/merge/", {"into": idea.pk}),
+        (f"/ideas/{idea.pk}/vote-on-behalf/", {"email": "not an email"}),
+    ):
+        response = manager.post(url, data, follow=True)
+        assert response.status_code == 200, url
+        assert "ideas-message--error" in response.content.decode(), url
+    with tenant_context(tenant_a):
+        assert Idea.objects.get(pk=idea.pk).vote_count == 2
+        assert Idea.objects.get(pk=idea.pk).merged_into is None
+    assert manager.post("/ideas/999999/status/", {"status": "done"}).status_code == 404
