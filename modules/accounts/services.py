@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
@@ -398,7 +399,29 @@ def organization_create(*, name: str, email_domains=()) -> Organization:
         raise ValidationError({"name": _("Give the organization a name.")})
     if Organization.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": _("An organization with this name exists.")})
-    return Organization.objects.create(name=name, email_domains=normalise_domains(email_domains))
+    organization = Organization.objects.create(
+        name=name, email_domains=normalise_domains(email_domains)
+    )
+    organization_adopt_by_domain(organization=organization)
+    return organization
+
+
+def organization_adopt_by_domain(*, organization: Organization) -> int:
+    """Bring in the verified customers without an organization whose address is at one of
+    its email domains (after the organization is created or its domains change). Returns
+    how many joined."""
+    domains = normalise_domains(organization.email_domains)
+    if not domains:
+        return 0
+    matches = Q()
+    for domain in domains:
+        matches |= Q(user__email__iendswith=f"@{domain}")
+    return CustomerProfile.objects.filter(
+        matches,
+        organization__isnull=True,
+        email_verified_at__isnull=False,
+        deleted_at__isnull=True,
+    ).update(organization=organization)
 
 
 def organization_assign_by_domain(*, user) -> Organization | None:

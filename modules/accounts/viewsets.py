@@ -18,7 +18,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
-from wagtail.admin.views.generic import CreateView, DeleteView, IndexView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -162,6 +162,20 @@ class OrganizationForm(WagtailAdminModelForm):
         return services.normalise_domains(self.cleaned_data.get("email_domains") or [])
 
 
+class OrganizationCreateView(CreateView):
+    def save_instance(self):
+        organization = super().save_instance()
+        services.organization_adopt_by_domain(organization=organization)
+        return organization
+
+
+class OrganizationEditView(EditView):
+    def save_instance(self):
+        organization = super().save_instance()
+        services.organization_adopt_by_domain(organization=organization)
+        return organization
+
+
 class OrganizationViewSet(ModelViewSet):
     model = Organization
     name = "organizations"
@@ -175,6 +189,8 @@ class OrganizationViewSet(ModelViewSet):
     ]
     search_fields = ["name"]
     search_backend_name = None
+    add_view_class = OrganizationCreateView
+    edit_view_class = OrganizationEditView
     edit_handler = ObjectList(
         [FieldPanel("name"), FieldPanel("email_domains")], base_form_class=OrganizationForm
     )

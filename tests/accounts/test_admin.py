@@ -120,6 +120,8 @@ def test_admin_delete_anonymises_the_customer(tenant_a, admin_client_a):
 
 
 def test_admin_manages_organizations(tenant_a, admin_client_a):
+    make_customer(tenant_a, "early@gx.io")  # verified before the organization existed
+    make_customer(tenant_a, "unverified@gx.io", verified=False)
     created = admin_client_a.post(
         "/admin/organizations/new/", {"name": "Globex", "email_domains": "@Globex.example, gx.io"}
     )
@@ -127,6 +129,8 @@ def test_admin_manages_organizations(tenant_a, admin_client_a):
     with tenant_context(tenant_a):
         org = Organization.objects.get(name="Globex")
         assert org.email_domains == ["globex.example", "gx.io"]
+        members = set(org.members.values_list("user__email", flat=True))
+        assert members == {"early@gx.io"}  # the unverified one joins when verified
     assert b"globex.example" in admin_client_a.get("/admin/organizations/").content
 
 
@@ -188,3 +192,17 @@ def test_joining_a_staff_group_makes_a_staff_member(tenant_a):
         editors, _created = Group.objects.get_or_create(name="Editors")
         user.groups.add(editors)  # content editors are not support staff
         assert not is_staff_member(get_user_model().objects.get(pk=user.pk))
+
+
+def test_changing_domains_adopts_matching_customers(tenant_a, admin_client_a):
+    make_customer(tenant_a, "late@initrode.example")
+    with tenant_context(tenant_a):
+        org = services.organization_create(name="Initrode")
+        assert org.members.count() == 0
+    saved = admin_client_a.post(
+        f"/admin/organizations/edit/{org.pk}/",
+        {"name": "Initrode", "email_domains": "initrode.example"},
+    )
+    assert saved.status_code == 302, saved.content[:2000]
+    with tenant_context(tenant_a):
+        assert list(org.members.values_list("user__email", flat=True)) == ["late@initrode.example"]
