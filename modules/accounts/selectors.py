@@ -78,7 +78,7 @@ def account_activity(*, user, request=None) -> list[dict]:
     """ "My activity": the sections every switched-on module gives through its
     `account_activity` hook, each `{"title", "items": [{"title", "url", "when", "meta"}]}`."""
     enabled = registry.enabled_keys(request)
-    sections = []
+    sections: list[dict] = []
     for spec in registry.all_modules():
         path = spec.extra.get("account_activity")
         if not path or spec.key not in enabled:
