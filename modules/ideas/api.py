@@ -8,6 +8,7 @@ checks are in modules.ideas.services, shared by both):
 - POST/DELETE /api/v1/ideas/<id>/follow/                        follow / stop following
 - POST /api/v1/ideas/<id>/status/   {"status", "note"}          staff: change the status
 - POST /api/v1/ideas/<id>/merge/    {"into"}                    staff: merge into another idea
+- POST /api/v1/ideas/<id>/vote-on-behalf/ {"email", "note"}     staff: a customer's vote
 
 Reading needs no sign-in; writing needs a customer who may take part. Errors are RFC 7807
 problem documents (api.errors); writes are throttled per person and tenant.
@@ -15,6 +16,7 @@ problem documents (api.errors); writes are throttled per person and tenant.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -130,6 +132,11 @@ class CommentSerializer(serializers.ModelSerializer):
 class StatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True)
+
+
+class VoteOnBehalfSerializer(serializers.Serializer):
+    email = serializers.EmailField(help_text="The customer's email address.")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
 class MergeSerializer(serializers.Serializer):
@@ -294,4 +301,35 @@ class IdeaViewSet(
         into = services.idea_merge(duplicate=idea, into=into, by=request.user)
         return Response(
             IdeaSerializer(self._fresh(into), context=self.get_serializer_context()).data
+        )
+
+    @extend_schema(request=VoteOnBehalfSerializer, responses={201: VOTE_STATE})
+    @action(
+        detail=True,
+        methods=["post"],
+        serializer_class=VoteOnBehalfSerializer,
+        url_path="vote-on-behalf",
+    )
+    def vote_on_behalf(self, request, pk=None):
+        """Staff with the ideas permission: record a customer's vote (told on a call, in a
+        ticket); it does not use the customer's vote budget."""
+        idea = self.get_object()
+        if not services.can_manage(request.user):
+            raise exceptions.PermissionDenied("Only staff who manage ideas can do this.")
+        data = VoteOnBehalfSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        customer = (
+            get_user_model()
+            .objects.filter(email__iexact=data.validated_data["email"], is_active=True)
+            .order_by("pk")
+            .first()
+        )
+        if customer is None:
+            raise exceptions.ValidationError({"email": ["No customer has this email address."]})
+        services.idea_vote_on_behalf(
+            idea=idea, customer=customer, by=request.user, note=data.validated_data.get("note", "")
+        )
+        idea.refresh_from_db(fields=["vote_count"])
+        return Response(
+            {"vote_count": idea.vote_count, "has_voted": False}, status=status.HTTP_201_CREATED
         )

@@ -152,6 +152,19 @@ def test_status_and_merge_are_staff_only(
     )
     assert response.status_code == 200 and response.json()["id"] == first.pk
     assert manager.get(f"/api/v1/ideas/{second.pk}/").status_code == 404
+    # a vote on a customer's behalf: staff only, once
+    url = f"/api/v1/ideas/{first.pk}/vote-on-behalf/"
+    payload = {"email": "BOB@customer.example", "note": "On a call"}
+    for who in ("bob", "staff"):
+        client = client_for(tenant_a, people_a[who])
+        assert client.post(url, payload, content_type="application/json").status_code == 403
+    response = manager.post(url, payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["vote_count"] == 2  # cat's and now bob's
+    response = manager.post(url, payload, content_type="application/json")
+    assert response.status_code == 400
+    response = manager.post(url, {"email": "x@nowhere.example"}, content_type="application/json")
+    assert response.status_code == 400 and "email" in response.json()["errors"]
     with tenant_context(tenant_a):
         assert Idea.objects.get(pk=first.pk).status == Status.PLANNED
 
@@ -182,6 +195,7 @@ def test_openapi_documents_the_endpoints(client_a):
         "/api/v1/ideas/{id}/follow/",
         "/api/v1/ideas/{id}/status/",
         "/api/v1/ideas/{id}/merge/",
+        "/api/v1/ideas/{id}/vote-on-behalf/",
     ):
         assert path in schema["paths"], path
     assert {"post", "delete"} <= set(schema["paths"]["/api/v1/ideas/{id}/vote/"])

@@ -288,3 +288,18 @@ def test_bad_posts_give_messages_not_errors(board_a, tenant_a, people_a):
         assert Idea.objects.get(pk=idea.pk).vote_count == 2
         assert Idea.objects.get(pk=idea.pk).merged_into is None
     assert manager.post("/ideas/999999/status/", {"status": "done"}).status_code == 404
+
+
+def test_idea_page_with_many_comments_in_few_queries(
+    board_a, tenant_a, people_a, django_assert_max_num_queries
+):
+    idea = board_a["fresh"]
+    with tenant_context(tenant_a):
+        commenters = [make_customer(f"c{n}@customer.example") for n in range(15)]
+        for n in range(60):
+            services.idea_comment(idea=idea, author=commenters[n % 15], body=f"Comment {n}")
+    client = client_for(tenant_a, people_a["manager"])
+    assert client.get(idea.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(16):
+        response = client.get(idea.get_absolute_url())
+    assert response.content.decode().count('class="idea-comment"') == 60
