@@ -229,3 +229,20 @@ def test_a_display_name_is_escaped(client_a, tenant_a):
     page = client_a.get("/account/")
     assert b"<script>alert(1)</script>" not in page.content
     assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page.content
+
+
+def test_an_unverified_customer_asks_for_the_email_again(
+    client_a, tenant_a, django_capture_on_commit_callbacks
+):
+    make_customer(tenant_a, "slow@example.com", verified=False)
+    client_a.post("/account/login/", {"email": "slow@example.com", "password": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client_a.post("/account/verify/resend/")
+        client_a.post("/account/verify/resend/")  # a double click sends one mail
+    assert sent["Location"] == "/account/?sent=1"
+    assert b"We sent you a new confirmation email" in client_a.get(sent["Location"]).content
+    assert len(mail.outbox) == 1
+    assert client_a.get(link_in(mail.outbox[0])).status_code == 200
+    with tenant_context(tenant_a):
+        assert CustomerProfile.objects.get(user__email="slow@example.com").email_verified_at
+    assert client_a.get("/account/verify/resend/").status_code == 405
