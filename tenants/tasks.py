@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from celery import shared_task
 from django.conf import settings
@@ -42,14 +43,32 @@ def queue_refill() -> None:
         refill_spare_schemas.apply_async(headers={"_schema_name": "public"})
 
 
-def module_schedule_targets() -> list[tuple[str, str]]:
-    """(schema, task name) for every scheduled task of every module that each live tenant has
-    switched on."""
+FAN_OUT_SECONDS = 60  # how often beat runs the fan-out (config/settings/celery.py)
+
+
+def _due(every_seconds: int, now: float) -> bool:
+    """Whether a task run every `every_seconds` is due in the fan-out run at `now`: one of its
+    interval's boundaries fell within the last FAN_OUT_SECONDS (every run, for intervals no
+    longer than that)."""
+    every = max(int(every_seconds), 1)
+    return int(now // every) != int((now - FAN_OUT_SECONDS) // every)
+
+
+def module_schedule_targets(now: float | None = None) -> list[tuple[str, str]]:
+    """(schema, task name) for every scheduled task that is due at `now` (default: the current
+    time), for every live tenant that has the task's module switched on. Nothing due: no tenant
+    schema is even looked at."""
     from modules import registry
     from tenants.models import Tenant, TenantStatus
 
-    specs = [spec for spec in registry.all_modules() if spec.scheduled_tasks]
-    if not specs:
+    now = time.time() if now is None else now
+    due = {
+        spec.key: [task.name for task in spec.scheduled_tasks if _due(task.every_seconds, now)]
+        for spec in registry.all_modules()
+        if spec.scheduled_tasks
+    }
+    due = {key: names for key, names in due.items() if names}
+    if not due:
         return []
     live = Tenant.objects.real().filter(
         deleted_at__isnull=True,
@@ -59,9 +78,9 @@ def module_schedule_targets() -> list[tuple[str, str]]:
     for schema_name in live.values_list("schema_name", flat=True).iterator():
         with schema_context(schema_name):
             enabled = registry.enabled_keys()
-        for spec in specs:
-            if spec.key in enabled:
-                targets.extend((schema_name, task.name) for task in spec.scheduled_tasks)
+        for key, names in due.items():
+            if key in enabled:
+                targets.extend((schema_name, name) for name in names)
     return targets
 
 

@@ -20,8 +20,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.refill_spare_schemas",
         "schedule": 300.0,
     },
+    # Every minute; each module task is sent when its own interval is due
+    # (ModuleSpec.scheduled_tasks, tenants.tasks.module_schedule_targets).
     "run-module-schedules": {
         "task": "tenants.tasks.fan_out_module_schedules",
-        "schedule": 3600.0,
+        "schedule": 60.0,
     },
 }

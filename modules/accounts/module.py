@@ -15,6 +15,6 @@ SPEC = register(
         api_routes=(("account", "modules.accounts.api.AccountViewSet", "account"),),
         # the header links to sign-in or "My account"; the section nav is for content
         extra={"in_nav": False},
-        scheduled_tasks=(ScheduledTask("accounts.outbox_sweep", every_seconds=60),),
+        scheduled_tasks=(ScheduledTask("accounts.outbox_sweep", every_seconds=300),),
     )
 )

@@ -101,11 +101,12 @@ def test_content_of_a_switched_off_module_leaves_search(tenant_a, sample_page_a,
 def test_scheduled_tasks_fan_out_only_to_tenants_with_the_module_on(tenant_a, tenant_b):
     from tenants.tasks import module_schedule_targets
 
-    targets = module_schedule_targets()
+    on_the_hour = 3600 * 1_000_000  # when the hourly sample task is due
+    targets = module_schedule_targets(on_the_hour)
     assert (tenant_a.schema_name, "samplemodule.tasks.tick") in targets
     assert (tenant_b.schema_name, "samplemodule.tasks.tick") in targets
     switch(tenant_a, "sample", False)
-    targets = module_schedule_targets()
+    targets = module_schedule_targets(on_the_hour)
     assert (tenant_a.schema_name, "samplemodule.tasks.tick") not in targets
     assert (tenant_b.schema_name, "samplemodule.tasks.tick") in targets
 
@@ -123,3 +124,20 @@ def test_tenant_admin_switches_modules_in_the_admin(tenant_a, admin_client_a, cl
     assert client_a.get("/sample/").status_code == 404
     admin_client_a.post(url, {"switches": ["sample"]})
     assert client_a.get("/sample/").status_code == 200
+
+
+def test_each_scheduled_task_is_sent_at_its_own_interval(tenant_a):
+    """Beat runs the fan-out every minute; a task is sent only in the run where its own
+    interval comes round (an hourly task once an hour, a five-minute one every five)."""
+    from modules import registry
+    from tenants.tasks import FAN_OUT_SECONDS, module_schedule_targets
+
+    hourly = "samplemodule.tasks.tick"
+    assert registry.get("sample").scheduled_tasks[0].every_seconds == 3600
+    hour = 3600 * 1_000_000  # some whole hour since the epoch
+    runs = [hour + FAN_OUT_SECONDS * n + 7 for n in range(60)]  # one hour of minutely runs
+    sent = [now for now in runs if (tenant_a.schema_name, hourly) in module_schedule_targets(now)]
+    assert sent == [runs[0]]
+    sweep = "accounts.outbox_sweep"  # every five minutes
+    sent = [now for now in runs if (tenant_a.schema_name, sweep) in module_schedule_targets(now)]
+    assert len(sent) == 12
