@@ -1,68 +1,22 @@
-"""Customers' Markdown turned into HTML that is safe to show to everyone else.
-
-Two layers: markdown-it-py ("commonmark" preset, raw HTML off, so `<script>` stays text) makes
-the HTML, then nh3 keeps only a small allow-list of tags and attributes: no script, style,
-iframe or event handlers; links only to http, https and mailto (relative links stay), marked
-rel="nofollow ugc noopener"; images only from this tenant's own media folder (attachments).
-"""
+"""Forum posts' Markdown: the platform's safe renderer (cms.markdown) with images of the
+tenant's own attachments, plus what only the forum has: @mentions and quotes."""
 
 from __future__ import annotations
 
 import re
 
 import nh3
-from django.conf import settings
-from django.db import connection
-from markdown_it import MarkdownIt
 
-ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a", "img",
-    "h3", "h4", "h5", "h6", "hr", "span",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "img": {"src", "alt", "title"},
-    "ol": {"start"},
-    "span": {"class"},
-}
-URL_SCHEMES = {"http", "https", "mailto"}
-LINK_REL = "nofollow ugc noopener"
+from cms import markdown as safe_markdown
+
 MENTION = re.compile(r"(?<![\w@/.])@([\w][\w.+-]*(?:@[\w-]+(?:\.[\w-]+)+)?)", re.UNICODE)
-
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-# Headings of a post must not compete with the page's own h1/h2.
-_md.disable(["lheading"])
-
-
-def media_prefix() -> str:
-    """Where this tenant's uploads are served from (the only images a post may show)."""
-    return f"{settings.MEDIA_URL}{connection.schema_name}/"
-
-
-def _attribute_filter(prefix: str):
-    def keep(tag: str, attribute: str, value: str):
-        if tag == "img" and attribute == "src":
-            return value if value.startswith(prefix) and ".." not in value else None
-        if tag == "span" and attribute == "class":
-            return "mention" if value == "mention" else None
-        return value
-
-    return keep
-
-
-def _shift_headings(html: str) -> str:
-    # "# Title" in a post becomes <h3>, so the topic title stays the page's only big heading.
-    def shift(match: re.Match) -> str:
-        level = min(6, int(match.group(2)) + 2)
-        return f"<{match.group(1)}h{level}"
-
-    return re.sub(r"<(/?)h([1-6])", shift, html)
+media_prefix = safe_markdown.media_prefix
 
 
 def render(text: str, *, mentions: dict[str, str] | None = None) -> str:
     """HTML for Markdown `text`. `mentions` maps a mentioned handle (as typed, lowercased) to
     the name shown; those handles are highlighted."""
-    html = _shift_headings(_md.render(text or ""))
+    html = safe_markdown.to_html(text)
     if mentions:
 
         def mark(match: re.Match) -> str:
@@ -88,16 +42,8 @@ def render(text: str, *, mentions: dict[str, str] | None = None) -> str:
 
 
 def sanitise(html: str) -> str:
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        clean_content_tags={"script", "style"},
-        attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_attribute_filter(media_prefix()),
-        url_schemes=URL_SCHEMES,
-        link_rel=LINK_REL,
-        strip_comments=True,
-    )
+    """cms.markdown's allow-list, with images of this tenant's own attachments."""
+    return safe_markdown.sanitise(html, images=True)
 
 
 def mentioned_handles(text: str) -> list[str]:
