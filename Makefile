@@ -11,7 +11,7 @@ help:
 	@echo "make demo   - set up everything and serve the platform with a demo tenant"
 	@echo "make test   - lint, then the whole test suite"
 	@echo "make lint   - ruff, mypy, import-linter, makemigrations --check, check --deploy"
-	@echo "make bench  - provisioning, page and search benchmarks (print figures)"
+	@echo "make bench  - provisioning, page, search and community benchmarks (print figures)"
 
 uv:
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
@@ -42,7 +42,9 @@ messages: install
 lint: install
 	$(RUN) ruff format --check .
 	$(RUN) ruff check .
-	$(RUN) mypy tenants/services.py tenants/selectors.py tenants/provisioning.py api/services.py modules/registry.py
+	$(RUN) mypy tenants/services.py tenants/selectors.py tenants/provisioning.py api/services.py modules/registry.py \
+	  modules/accounts/services.py modules/accounts/selectors.py modules/forum/services.py \
+	  modules/forum/selectors.py modules/ideas/services.py modules/ideas/selectors.py
 	$(RUN) lint-imports
 	$(RUN) python bin/compilemessages.py --check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
@@ -62,3 +64,4 @@ bench: install
 	$(RUN) python bench/provisioning.py
 	$(RUN) python bench/pages.py
 	$(RUN) python bench/search.py
+	$(RUN) python bench/community.py
