@@ -13,7 +13,7 @@ class TopicForm(forms.Form):
         choices=TopicKind.choices,
         initial=TopicKind.QUESTION,
         widget=forms.RadioSelect,
-        label=_("This is a"),
+        label=_("Kind of topic"),
     )
     title = forms.CharField(
         label=_("Title"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from modules.ideas.models import IdeaCategory, Status
 from modules.ideas.services import BODY_MAX, COMMENT_MAX, NOTE_MAX, TITLE_MAX
@@ -65,4 +66,6 @@ class MergeForm(forms.Form):
 
 class VoteOnBehalfForm(forms.Form):
     email = forms.EmailField(label=_("Customer's email address"))
-    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    note = forms.CharField(
+        label=pgettext_lazy("vote on behalf", "Note"), required=False, max_length=500
+    )

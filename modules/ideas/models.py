@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.search import index
@@ -31,11 +32,11 @@ SNIPPET_LENGTH = 240
 
 
 class Status(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("idea status", "Open")
     UNDER_REVIEW = "under_review", _("Under review")
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("idea status", "Done")
     DECLINED = "declined", _("Declined")
 
 

@@ -18,6 +18,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from modules.ideas import selectors, services
@@ -87,7 +88,11 @@ def board(request):
             status=status,
             category=category,
             categories=list(selectors.categories()),
-            sorts=[("trending", _("Trending")), ("top", _("Top")), ("new", _("New"))],
+            sorts=[
+                ("trending", _("Trending")),
+                ("top", _("Top")),
+                ("new", pgettext("ideas sort", "New")),
+            ],
             query_base=urlencode(filters),
             vote_budget=budget,
             votes_left=services.votes_left(request.user) if budget else None,
