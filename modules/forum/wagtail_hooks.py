@@ -1,6 +1,6 @@
-"""Admin: the forum's categories (with who reads and who moderates each) and its rules, under
-"Forum" in the main menu (hidden while the module is switched off). Posts are moderated on the
-portal itself, at /forum/moderation/; the rules are under Settings → Forum rules."""
+"""Admin: the forum's categories (with who reads and who moderates each) and the moderation log,
+under "Forum" in the main menu (hidden while the module is switched off). Posts are moderated on
+the portal itself, at /forum/moderation/; the rules are under Settings → Forum rules."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from modules.forum.models import ForumCategory
+from modules.forum.models import ForumCategory, ModerationAction
 
 MODERATE = "moderate_category"
 
@@ -79,8 +80,46 @@ class ForumCategoryViewSet(SnippetViewSet):
     )
 
 
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """A record nobody may add, change or delete, not even a superuser; reading it needs the
+    model's "view" permission (tenant admins have it; grant it to a group in Settings → Groups)."""
+
+    READ = {"view"}
+
+    def user_has_permission(self, user, action):
+        return action in self.READ and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.user_has_any_permission(user, actions)
+
+
+class ModerationLogViewSet(SnippetViewSet):
+    """Every moderator action (approve, reject, suspend, pin, lock, move, merge…), newest first,
+    with who did it and why: read only."""
+
+    model = ModerationAction
+    icon = "history"
+    menu_label = _("Moderation log")
+    list_display = ["created_at", "moderator", "action", "topic", "target_user", "reason"]
+    list_filter = ["action"]
+    search_fields = ["reason"]
+    ordering = ["-created_at"]
+    copy_view_enabled = False
+    inspect_view_enabled = True
+
+    @property
+    def permission_policy(self):
+        return ReadOnlyPolicy(self.model)
+
+
 class ForumAdminGroup(SnippetViewSetGroup):
-    items = (ForumCategoryViewSet,)
+    items = (ForumCategoryViewSet, ModerationLogViewSet)
     menu_icon = "group"
     menu_label = _("Forum")
     menu_name = "forum"

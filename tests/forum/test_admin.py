@@ -38,3 +38,39 @@ def test_admin_creates_category_with_moderator(tenant_a, admin_client_a, admin_c
     edit = f"/admin/snippets/forum/forumcategory/edit/{category.pk}/"
     assert admin_client_b.get(edit).status_code == 404  # another tenant's admin
     assert admin_client_a.get("/admin/settings/forum/forumsettings/").status_code in (200, 302)
+
+
+def test_moderation_log_lists_every_action_read_only(
+    forum_a, tenant_a, admin_client_a, admin_client_b
+):
+    from modules.forum import services
+    from modules.forum.models import ModerationAction
+
+    with tenant_context(tenant_a):
+        services.category_moderator_add(category=forum_a.public, user=forum_a.carol)
+        services.topic_pin(moderator=forum_a.carol, topic=forum_a.topic)
+        services.topic_lock(moderator=forum_a.carol, topic=forum_a.topic)
+        entry = ModerationAction.objects.filter(action="lock").get()
+    listing = admin_client_a.get("/admin/snippets/forum/moderationaction/")
+    assert listing.status_code == 200, listing.status_code
+    html = listing.content.decode()
+    assert "Pinned" in html and "Locked" in html and forum_a.topic.title in html
+    # nobody edits or deletes the record, not even the portal's administrator
+    assert "/admin/snippets/forum/moderationaction/add/" not in html
+    for url in (
+        "/admin/snippets/forum/moderationaction/add/",
+        f"/admin/snippets/forum/moderationaction/edit/{entry.pk}/",
+        f"/admin/snippets/forum/moderationaction/delete/{entry.pk}/",
+    ):
+        assert admin_client_a.get(url).status_code in (302, 403, 404), url
+        admin_client_a.post(url, {"reason": "rewritten"})
+    with tenant_context(tenant_a):
+        assert ModerationAction.objects.filter(pk=entry.pk, reason=entry.reason).exists()
+    inspect = admin_client_a.get(f"/admin/snippets/forum/moderationaction/inspect/{entry.pk}/")
+    assert inspect.status_code == 200
+    # another tenant's admin sees an empty log, and not this entry
+    other = admin_client_b.get("/admin/snippets/forum/moderationaction/").content.decode()
+    assert forum_a.topic.title not in other
+    assert admin_client_b.get(
+        f"/admin/snippets/forum/moderationaction/inspect/{entry.pk}/"
+    ).status_code in (302, 404)
