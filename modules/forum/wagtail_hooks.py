@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -113,9 +114,8 @@ class ModerationLogViewSet(SnippetViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
 
-    @property
-    def permission_policy(self):
-        return ReadOnlyPolicy(self.model)
+
+register_permission_policy(ModerationAction, ReadOnlyPolicy(ModerationAction))
 
 
 class ForumAdminGroup(SnippetViewSetGroup):
