@@ -172,7 +172,7 @@ class CustomerProfile(models.Model):
         verbose_name_plural = _("customers")
 
     def __str__(self) -> str:
-        return self.display_name or self.user.get_username()
+        return self.display_name or self.user.get_full_name() or self.user.get_username()
 
     @property
     def is_verified(self) -> bool:

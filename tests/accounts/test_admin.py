@@ -206,3 +206,21 @@ def test_changing_domains_adopts_matching_customers(tenant_a, admin_client_a):
     assert saved.status_code == 302, saved.content[:2000]
     with tenant_context(tenant_a):
         assert list(org.members.values_list("user__email", flat=True)) == ["late@initrode.example"]
+
+
+def test_customers_list_names_people_as_the_portal_does(tenant_a, admin_client_a):
+    """A customer without a display name is listed by their full name, as their posts show it."""
+    from django.contrib.auth import get_user_model
+
+    from modules.accounts.services import profile_get_or_create
+
+    with tenant_context(tenant_a):
+        user = get_user_model().objects.create_user(
+            username="ada@customer.example",
+            email="ada@customer.example",
+            first_name="Ada",
+            last_name="Park",
+        )
+        profile_get_or_create(user=user)
+    html = admin_client_a.get("/admin/customers/").content.decode()
+    assert "Ada Park" in html
