@@ -4,13 +4,9 @@ The worker test starts a real `celery worker` process against Redis (REDIS_URL) 
 database; it is skipped, and says so, when REDIS_URL is unset.
 """
 
-import os
-import subprocess
-import sys
 import uuid
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django_tenants.utils import tenant_context
 
@@ -18,6 +14,7 @@ from config.celery import MissingTenantError
 from tests.conftest import run_committed
 from tests.samplemodule import tasks
 from tests.samplemodule.models import TaskRun
+from tests.workers import celery_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -38,53 +35,28 @@ def test_task_without_a_tenant_refuses_to_run():
 
 @pytest.mark.worker
 def test_real_worker_runs_each_task_in_its_own_schema(tenant_a, tenant_b):
-    if not settings.REDIS_URL:
-        pytest.skip("REDIS_URL is unset: no broker for a real worker (run through .ci/run)")
-    db = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}"
-            f":{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-        "REDIS_URL": settings.REDIS_URL,
-    }
-    if str(db.get("HOST", "")).startswith("/"):
-        env["DATABASE_URL"] = f"postgres://{db['USER']}@/{db['NAME']}?host={db['HOST']}"
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            queue,
-            "-c",
-            "1",
-            "--pool",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "warning",
-        ],
-        env=env,
-        cwd=str(settings.BASE_DIR),
-    )
     label = f"worker-{uuid.uuid4().hex[:6]}"
-    try:
 
-        def send(tenant):
+    def send(tenant, queue):
+        with tenant_context(tenant):
+            return tasks.record.apply_async(args=[label], queue=queue).get(timeout=60)
+
+    def send_without_tenant(queue):
+        connection.set_schema_to_public()
+        return tasks.record.apply_async(
+            args=[label], queue=queue, headers={"_schema_name": ""}
+        ).get(timeout=60, propagate=False)
+
+    def cleanup():
+        for tenant in (tenant_a, tenant_b):
             with tenant_context(tenant):
-                return tasks.record.apply_async(args=[label], queue=queue).get(timeout=60)
+                TaskRun.objects.filter(label=label).delete()
 
-        result_a = run_committed(send, tenant_a)
-        result_b = run_committed(send, tenant_b)
+    try:
+        with celery_worker() as queue:
+            result_a = run_committed(send, tenant_a, queue)
+            result_b = run_committed(send, tenant_b, queue)
+            refused = run_committed(send_without_tenant, queue)
         assert result_a["schema"] == tenant_a.schema_name
         assert result_b["schema"] == tenant_b.schema_name
         # each row landed in its own tenant's table, committed by the worker
@@ -92,25 +64,6 @@ def test_real_worker_runs_each_task_in_its_own_schema(tenant_a, tenant_b):
             assert TaskRun.objects.filter(label=label).count() == 1
         with tenant_context(tenant_b):
             assert TaskRun.objects.filter(label=label).count() == 1
-
-        def send_without_tenant():
-            connection.set_schema_to_public()
-            return tasks.record.apply_async(
-                args=[label], queue=queue, headers={"_schema_name": ""}
-            ).get(timeout=60, propagate=False)
-
-        refused = run_committed(send_without_tenant)
         assert isinstance(refused, Exception) and "without a tenant" in str(refused)
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-
-        def cleanup():
-            for tenant in (tenant_a, tenant_b):
-                with tenant_context(tenant):
-                    TaskRun.objects.filter(label=label).delete()
-
         run_committed(cleanup)
