@@ -109,7 +109,9 @@ def test_customer_signs_up_verifies_edits_profile_and_downloads_data(
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(r"/account/\?saved=1"))
         assert page.locator("html").get_attribute("lang") == "ru"
-        assert page.get_by_label("Display name").input_value() == "Jo Traveller"
+        # the account pages now speak Russian
+        assert "Изменения сохранены." in page.locator("main").inner_text()
+        assert page.get_by_label("Отображаемое имя").input_value() == "Jo Traveller"
         assert page.locator("#id_notify_digests").is_checked()
         page.screenshot(path=screenshot_dir / "accounts-6-saved-ru.png", full_page=True)
 
