@@ -56,19 +56,23 @@ def _due(every_seconds: int, now: float) -> bool:
 
 def module_schedule_targets(now: float | None = None) -> list[tuple[str, str]]:
     """(schema, task name) for every scheduled task that is due at `now` (default: the current
-    time), for every live tenant that has the task's module switched on. Nothing due: no tenant
-    schema is even looked at."""
+    time), for every live tenant that has the task's module switched on. Tasks of always-on
+    modules (customer accounts' outbox sweep) go to every live tenant without opening its
+    schema; a tenant's switches are read only when a switchable module has a task due, and
+    nothing due means no query at all."""
     from modules import registry
     from tenants.models import Tenant, TenantStatus
 
     now = time.time() if now is None else now
-    due = {
-        spec.key: [task.name for task in spec.scheduled_tasks if _due(task.every_seconds, now)]
-        for spec in registry.all_modules()
-        if spec.scheduled_tasks
-    }
-    due = {key: names for key, names in due.items() if names}
-    if not due:
+    always: list[str] = []
+    switchable: dict[str, list[str]] = {}
+    for spec in registry.all_modules():
+        names = [task.name for task in spec.scheduled_tasks if _due(task.every_seconds, now)]
+        if names and spec.always_on:
+            always.extend(names)
+        elif names:
+            switchable[spec.key] = names
+    if not always and not switchable:
         return []
     live = Tenant.objects.real().filter(
         deleted_at__isnull=True,
@@ -76,9 +80,12 @@ def module_schedule_targets(now: float | None = None) -> list[tuple[str, str]]:
     )
     targets = []
     for schema_name in live.values_list("schema_name", flat=True).iterator():
+        targets.extend((schema_name, name) for name in always)
+        if not switchable:
+            continue
         with schema_context(schema_name):
             enabled = registry.enabled_keys()
-        for key, names in due.items():
+        for key, names in switchable.items():
             if key in enabled:
                 targets.extend((schema_name, name) for name in names)
     return targets

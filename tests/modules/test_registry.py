@@ -141,3 +141,18 @@ def test_each_scheduled_task_is_sent_at_its_own_interval(tenant_a):
     sweep = "accounts.outbox_sweep"  # every five minutes
     sent = [now for now in runs if (tenant_a.schema_name, sweep) in module_schedule_targets(now)]
     assert len(sent) == 12
+
+
+def test_always_on_tasks_go_out_without_opening_any_tenant_schema(
+    tenant_a, tenant_b, django_assert_max_num_queries
+):
+    """At five past the hour only the outbox sweep (customer accounts, always on) is due: every
+    live tenant gets it from one query over the tenant list, no schema switch per tenant."""
+    from tenants.tasks import module_schedule_targets
+
+    five_past = 3600 * 1_000_000 + 300
+    with django_assert_max_num_queries(1):
+        targets = module_schedule_targets(five_past)
+    assert (tenant_a.schema_name, "accounts.outbox_sweep") in targets
+    assert (tenant_b.schema_name, "accounts.outbox_sweep") in targets
+    assert not any(name == "samplemodule.tasks.tick" for _schema, name in targets)
