@@ -24,7 +24,6 @@ import re
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -36,7 +35,7 @@ from wagtail.search.backends import get_search_backend
 
 from cms import languages, spelling
 from cms.languages import content_locale
-from cms.search_backend import searching_in
+from cms.search_backend import content_type_ids, searching_in
 from cms.visibility import visible_pages
 from modules import registry
 
@@ -148,22 +147,6 @@ def _sources(request):
             yield spec.key, str(spec.label), model
 
 
-_CONTENT_TYPES: dict[tuple[str, type], int] = {}
-
-
-def _content_type_ids(models) -> dict:
-    """model → its content type id in this schema, remembered per schema (a content type's id
-    never changes once its row exists, and schema names are never reused)."""
-    from django.db import connection
-
-    schema = connection.schema_name
-    missing = [model for model in models if (schema, model) not in _CONTENT_TYPES]
-    if missing:
-        for model, content_type in ContentType.objects.get_for_models(*missing).items():
-            _CONTENT_TYPES[(schema, model)] = content_type.pk
-    return {model: _CONTENT_TYPES[(schema, model)] for model in models}
-
-
 def _searched_with_pages(model) -> bool:
     """Page types searched together, in one query over all pages: those with no search_queryset
     of their own, and those whose search_queryset is the standard "live pages this visitor may
@@ -206,7 +189,7 @@ def _queries(request, locale) -> list[_Query]:
     pages = [(key, label, model) for key, label, model in sources if _searched_with_pages(model)]
     queries = []
     if pages:
-        types = _content_type_ids([model for _k, _l, model in pages])
+        types = content_type_ids([model for _k, _l, model in pages])
         by_content_type = {types[model]: (key, label) for key, label, model in pages}
         queryset = visible_pages(
             Page.objects.filter(content_type_id__in=list(by_content_type)), request
@@ -397,7 +380,7 @@ def categories(request, hits) -> list[Category]:
                     continue
     if not types or not hits:
         return []
-    content_types = _content_type_ids([model for _key, model in types])
+    content_types = content_type_ids([model for _key, model in types])
     module_of = {content_types[model]: key for key, model in types}
     pages = visible_pages(Page.objects.filter(content_type_id__in=list(module_of)), request)
     locale = content_locale(request) if request is not None else None

@@ -68,20 +68,36 @@ def object_language(obj, locales: dict[int, str] | None = None) -> str:
     return settings.LANGUAGE_CODE
 
 
-_DESCENDANT_TYPES: dict[tuple[str, type], list[int]] = {}
+# Content type ids, remembered per schema. Django's ContentType cache would do, but django-tenants
+# empties it at every schema switch (ids may differ between schemas), so each request of each
+# tenant would ask again. A content type's id never changes once its row exists, and schema names
+# are never reused, so (schema, what) is a safe key.
+_TYPE_IDS: dict[tuple, object] = {}
+
+
+def _remembered(key: tuple, compute):
+    key = (connection.schema_name, *key)
+    if key not in _TYPE_IDS:
+        _TYPE_IDS[key] = compute()
+    return _TYPE_IDS[key]
+
+
+def content_type_ids(models) -> dict:
+    """model → its content type id in the active schema."""
+    from django.contrib.contenttypes.models import ContentType
+
+    schema, models = connection.schema_name, list(models)
+    missing = [model for model in models if (schema, "type", model) not in _TYPE_IDS]
+    if missing:
+        for model, content_type in ContentType.objects.get_for_models(*missing).items():
+            _TYPE_IDS[(schema, "type", model)] = content_type.pk
+    return {model: _TYPE_IDS[(schema, "type", model)] for model in models}
 
 
 def _descendant_type_ids(model) -> list[int]:
-    """modelsearch's lookup of a model's content type ids (itself and its subclasses), run by
-    every search query, remembered per schema. modelsearch relies on Django's ContentType cache,
-    which django-tenants empties at every schema switch, so without this each query of each
-    request asked the database again. A content type's id never changes once its row exists,
-    and schema names are never reused."""
-    key = (connection.schema_name, model)
-    ids = _DESCENDANT_TYPES.get(key)
-    if ids is None:
-        ids = _DESCENDANT_TYPES[key] = get_descendants_content_types_pks(model)
-    return ids
+    """modelsearch's lookup of a model's content type ids (itself and its subclasses), which it
+    runs for every search query, remembered per schema (see above)."""
+    return _remembered(("descendants", model), lambda: get_descendants_content_types_pks(model))
 
 
 _modelsearch_models.get_descendants_content_types_pks = _descendant_type_ids
