@@ -92,8 +92,8 @@ class SignupView(APIView):
 
     @extend_schema(request=SignupSerializer, responses={201: SignupResultSerializer})
     def post(self, request):
+        from cms.ratelimit import client_ip, hit
         from tenants import services as tenant_services
-        from tenants.ratelimit import client_ip, hit
 
         ip = client_ip(request._request)
         allowed, retry_after = hit("signup", ip, settings.SIGNUP_RATE_LIMIT)

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cms.ratelimit import client_ip, hit
 from tenants import services
 from tenants.forms import SignupForm
-from tenants.ratelimit import client_ip, hit
 
 
 def unknown_host(request, *args, **kwargs):

@@ -36,7 +36,7 @@ BOT_RE = re.compile(
 
 
 def _client_ip(request) -> str:
-    from tenants.ratelimit import client_ip
+    from cms.ratelimit import client_ip
 
     return client_ip(request)
 

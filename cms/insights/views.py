@@ -19,7 +19,7 @@ FEEDBACK_RATE = "30/minute"
 
 def rate_limited(request, scope: str, rate: str) -> int | None:
     """Seconds to wait if this client address went over `rate` for `scope`, else None."""
-    from tenants.ratelimit import client_ip, hit
+    from cms.ratelimit import client_ip, hit
 
     allowed, retry_after = hit(scope, client_ip(request), rate)
     return None if allowed else retry_after

@@ -1,4 +1,6 @@
 """Brute-force protection for sign-in: failure counters in the cache (Redis when configured).
+Attempts that are counted whatever their outcome (sign-ups, reset requests) use the platform's
+fixed-window limiter, cms.ratelimit, with the rates below.
 
 The cache keys by tenant schema, so one portal's counters never lock out another's customers.
 A window is fixed from the first failure: after `limit` failures in it, sign-in is refused,
@@ -9,26 +11,14 @@ from __future__ import annotations
 
 import hashlib
 
-from django.conf import settings
 from django.core.cache import cache
 
 WINDOW_SECONDS = 15 * 60
 ACCOUNT_LIMIT = 5
 IP_LIMIT = 20
-# Sign-ups and reset requests per client address and hour (each sends an email)
-SIGNUP_PER_HOUR = 10
-RESET_PER_HOUR = 20
-
-
-def client_ip(request) -> str:
-    """REMOTE_ADDR, or the address the last trusted proxy saw (TRUSTED_PROXY_COUNT)."""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [p for p in forwarded if p]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+# Sign-ups and reset requests per client address (each sends an email)
+SIGNUP_RATE = "10/hour"
+RESET_RATE = "20/hour"
 
 
 def _key(scope: str, value: str) -> str:
@@ -56,17 +46,3 @@ def record_failure(*, email: str, ip: str) -> None:
 def clear_account(*, email: str) -> None:
     """A successful sign-in forgets the account's earlier failures (not the address's)."""
     cache.delete(_key("account", email))
-
-
-def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
-    """Count one attempt at `scope` by `key` (e.g. sign-ups from an address); False once more
-    than `limit` were made in the current window of `window` seconds."""
-    cache_key = _key(scope, key)
-    if cache.add(cache_key, 1, timeout=window):
-        return limit >= 1
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window)
-        count = 1
-    return count <= limit

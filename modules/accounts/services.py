@@ -38,6 +38,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from cms.ratelimit import client_ip
 from modules import registry
 from modules.accounts import ratelimit
 from modules.accounts.models import (
@@ -237,7 +238,7 @@ def customer_login(*, request, email: str, password: str):
     refusal is the same LoginRefused.
     """
     email = normalise_email(email)
-    ip = ratelimit.client_ip(request)
+    ip = client_ip(request)
     locked = ratelimit.is_locked(email=email, ip=ip)
     # authenticate() hashes the password even for an unknown address (Django runs the hasher
     # once for a missing user), so the answer takes about as long either way

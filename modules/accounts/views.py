@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cms.ratelimit import client_ip, hit
 from modules.accounts import ratelimit, selectors, services
 from modules.accounts.forms import (
     AvatarForm,
@@ -101,8 +102,9 @@ def signup(request):
     if not account_settings.self_signup:
         return render(request, "accounts/signup_closed.html", status=403)
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and not ratelimit.hit(
-        "signup", ratelimit.client_ip(request), limit=ratelimit.SIGNUP_PER_HOUR, window=3600
+    if (
+        request.method == "POST"
+        and not hit("accounts-signup", client_ip(request), ratelimit.SIGNUP_RATE)[0]
     ):
         form.is_valid()
         form.add_error(None, _("Too many sign-ups from your network. Try again in an hour."))
@@ -212,8 +214,9 @@ def logout(request):
 @require_http_methods(["GET", "POST"])
 def password_reset(request):
     form = PasswordResetForm(request.POST or None)
-    if request.method == "POST" and not ratelimit.hit(
-        "reset", ratelimit.client_ip(request), limit=ratelimit.RESET_PER_HOUR, window=3600
+    if (
+        request.method == "POST"
+        and not hit("accounts-reset", client_ip(request), ratelimit.RESET_RATE)[0]
     ):
         form.is_valid()
         form.add_error(None, _("Too many requests from your network. Try again in an hour."))

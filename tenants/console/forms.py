@@ -9,9 +9,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from billing.plans import plan_label
+from cms.ratelimit import client_ip, hit
 from tenants.console import lockout
 from tenants.models import Tenant, TenantStatus
-from tenants.ratelimit import client_ip, hit
 from tenants.selectors import user_is_operator
 
 # Sign-in attempts one IP may make per hour whatever the usernames, so spraying many usernames

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from billing.plans import plan_label
+from cms.ratelimit import client_ip
 from tenants import selectors, services
 from tenants.console.forms import (
     AuditFilterForm,
@@ -29,7 +30,6 @@ from tenants.console.forms import (
     TenantFilterForm,
 )
 from tenants.models import TenantStatus
-from tenants.ratelimit import client_ip
 
 PAGE_SIZE = 25
 SIGNUP_CHART_DAYS = 30

@@ -1,4 +1,6 @@
-"""A fixed-window counter per client IP in the cache (Redis when configured)."""
+"""A fixed-window counter per client address in the cache (Redis when configured), and the
+client address itself: used by signup, the operator console, the API, feedback votes and customer
+accounts."""
 
 from __future__ import annotations
 
