@@ -16,3 +16,14 @@ class TenantAnonRateThrottle(_TenantScoped, throttling.AnonRateThrottle):
 
 class TenantUserRateThrottle(_TenantScoped, throttling.UserRateThrottle):
     pass
+
+
+class TenantWriteThrottle(_TenantScoped, throttling.ScopedRateThrottle):
+    """Writes (POST, PUT, PATCH, DELETE) per person and tenant, at the rate of the view's
+    `throttle_scope` in DEFAULT_THROTTLE_RATES; reads are left to the anon/user throttles. A
+    module's viewset adds it with `throttle_scope = "<module>_write"`."""
+
+    def allow_request(self, request, view):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return super().allow_request(request, view)

@@ -182,10 +182,12 @@ class _Query:
         return self.key, self.label
 
 
-def _queries(request, locale) -> list[_Query]:
+def _queries(request, locale, module: str | None = None) -> list[_Query]:
     """The queries one search runs: one over every searchable page type (ranked together, so a
     portal with a dozen page types still runs one query), then one per other model."""
     sources = list(_sources(request))
+    if module is not None:  # one module's content only: the others are not even queried
+        sources = [source for source in sources if source[0] == module]
     pages = [(key, label, model) for key, label, model in sources if _searched_with_pages(model)]
     queries = []
     if pages:
@@ -311,14 +313,16 @@ def portal_search(
 ) -> SearchResults:
     """Search everything visible to `request`. With `autocomplete`, the last word may be
     partial (as-you-type suggestions). `limit`: at most this many hits from each query (the
-    counts per module count no further)."""
+    counts per module count no further). `module`: search that module's content only (e.g. a
+    module's own "similar" suggestions); the results page filters by module after searching
+    everything, so that each filter can show its count."""
     query = (query or "").strip()[:200]
     if not query:
         return SearchResults(query, [], {}, module)
     locale = content_locale(request) if request is not None else None
     language = locale.language_code if locale is not None else None
     with searching_in(language):
-        queries = _queries(request, locale)
+        queries = _queries(request, locale, module)
         results = _run(queries, query, module, autocomplete, limit)
         results.language = language
         if not autocomplete and not any(results.counts.values()):

@@ -12,7 +12,16 @@ REST_FRAMEWORK = {
         "api.throttling.TenantAnonRateThrottle",
         "api.throttling.TenantUserRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute", "signup": None},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "120/minute",
+        "user": "600/minute",
+        "signup": None,
+        # writes per person and tenant (api.throttling.TenantWriteThrottle)
+        "accounts_write": "120/minute",
+        "accounts_data": "10/hour",
+        "forum_write": "30/minute",
+        "ideas_write": "60/minute",
+    },
     "EXCEPTION_HANDLER": "api.errors.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -157,3 +157,21 @@ def test_api_keys_need_the_same_permissions_as_the_admin_screen(tenant_a):
     created = client.post("/api/v1/api-keys/", {"name": "x"}, content_type="application/json")
     assert created.status_code == 201
     assert_problem(client.post(f"/api/v1/api-keys/{created.json()['id']}/revoke/"), 403)
+
+
+def test_a_services_refusal_becomes_a_problem_document_with_its_reason():
+    """Services raise Django's ValidationError and PermissionDenied; the API answers them as
+    RFC 7807 documents with the same field errors and reason, without a try/except per view."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from api.errors import problem_exception_handler
+
+    invalid = problem_exception_handler(ValidationError({"title": ["Too long."]}), {})
+    assert invalid.status_code == 400
+    assert invalid.data["errors"] == {"title": ["Too long."]}
+    assert invalid.data["type"].endswith("validation-error")
+    plain = problem_exception_handler(ValidationError("No votes left."), {})
+    assert plain.data["errors"] == {"non_field_errors": ["No votes left."]}
+    refused = problem_exception_handler(PermissionDenied("Verify your email address."), {})
+    assert refused.status_code == 403
+    assert refused.data["detail"] == "Verify your email address."

@@ -122,3 +122,16 @@ def test_header_links_to_the_switched_on_modules_every_portal_has(tenant_a, clie
         row.save()
     body = client_a.get("/search/").content.decode()
     assert 'href="/kb/"' in body and 'href="/faq/"' not in body
+
+
+def test_searching_one_module_queries_no_other(content_a, tenant_a):
+    """A module's own suggestions (similar topics, similar ideas) search only its content: the
+    other modules' tables are not even queried."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with tenant_context(tenant_a), CaptureQueriesContext(connection) as queries:
+        results = portal_search("password", None, module="sample")
+        everything = [q["sql"] for q in queries.captured_queries]
+        assert [hit.title for hit in results.hits] == ["Sample password page"]
+    assert not any("faq_faqitem" in sql or "forum_topic" in sql for sql in everything)
