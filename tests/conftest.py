@@ -124,6 +124,42 @@ def run_committed(fn, *args):
     return box.get("value")
 
 
+def make_customer(
+    email: str, *, verified: bool = True, days_old: int = 30, password=TEST_PASSWORD, **extra
+):
+    """A customer of the current schema: username the lowercased email (customer accounts'
+    rule), a profile, a confirmed address unless `verified=False` (only confirmed customers may
+    take part), joined `days_old` days ago (no new-account limits)."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from modules.accounts.models import CustomerProfile
+
+    user = get_user_model().objects.create_user(
+        username=email.lower(), email=email.lower(), password=password, **extra
+    )
+    user.date_joined = timezone.now() - timedelta(days=days_old)
+    user.save(update_fields=["date_joined"])
+    CustomerProfile.objects.create(
+        user=user, email_verified_at=timezone.now() if verified else None
+    )
+    return get_user_model().objects.select_related("customer_profile").get(pk=user.pk)
+
+
+def switch_module(tenant, key: str, on: bool) -> None:
+    """Switch module `key` on or off for `tenant` (what an admin does under Settings → Modules)."""
+    from django_tenants.utils import tenant_context
+
+    from cms.models import ModuleSettings
+
+    with tenant_context(tenant):
+        row = ModuleSettings.load()
+        row.switches = {**(row.switches or {}), key: on}
+        row.save()
+
+
 def host_of(tenant) -> str:
     return tenant.primary_domain
 

@@ -138,6 +138,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+# A page restricted to signed-in customers sends visitors to the customers' sign-in page
+# (modules.accounts), not the admin's.
+WAGTAIL_FRONTEND_LOGIN_URL = "/account/login/"
 
 # --- cookies: host-only, so a portal's session never reaches another host ---------------------
 SESSION_COOKIE_DOMAIN = None

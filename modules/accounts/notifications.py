@@ -1,13 +1,16 @@
 """Notifications to customers: an outbox row committed with the change, sent once by Celery.
 
-    notify(recipient=user, kind=NotificationKind.REPLIES, subject=..., template="forum/email/reply",
-           context={...}, dedupe_key=f"forum-reply:{reply.pk}:{user.pk}")
+    notify_many(recipients=followers, kind=NotificationKind.REPLIES,
+                subject=gettext_lazy("New reply in “%(title)s”"), subject_params={"title": ...},
+                template="forum/email/reply", context={...},
+                dedupe_key=f"forum-reply:{reply.pk}:{{user}}")
+    notify(recipient=user, ...)  # one person, or a guest's address with to_email=
 
 - The row is written in the caller's transaction: if the change rolls back, so does the email.
 - After commit, `send_outbox_email` is queued. It claims the row (pending → sending) with one
   UPDATE, so a second worker given the same id does nothing; it sends, then marks it sent.
-- A worker that dies after claiming leaves the row "sending": `outbox_sweep` (every minute, per
-  tenant) hands rows whose claim is older than CLAIM_SECONDS, and rows still pending because the
+- A worker that dies after claiming leaves the row "sending": `outbox_sweep` (every five minutes,
+  per tenant) hands rows whose claim is older than CLAIM_SECONDS, and rows still pending because the
   broker was down at commit time, back to the sender. Every copy of one row carries the same
   Message-ID, so the rare resend after a crash between the SMTP server's "OK" and our "sent"
   mark is recognisable as the same message by mail clients.
@@ -17,11 +20,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template import TemplateDoesNotExist
@@ -36,20 +40,129 @@ CLAIM_SECONDS = 300
 MAX_ATTEMPTS = 5
 
 
+def preferences(users, kind: str) -> dict[int, bool]:
+    """user id → whether that user gets emails of `kind` (their setting, else the kind's
+    default), for many users in one query. Inactive users and users without an address get none;
+    account messages cannot be switched off."""
+    users = list(users)
+    choices = dict(
+        NotificationSetting.objects.filter(
+            user_id__in=[user.pk for user in users], kind=kind
+        ).values_list("user_id", "email")
+    )
+    default = kind in DEFAULT_ON
+    return {
+        user.pk: kind == NotificationKind.ACCOUNT
+        or bool(
+            getattr(user, "email", "")
+            and getattr(user, "is_active", False)
+            and choices.get(user.pk, default)
+        )
+        for user in users
+    }
+
+
 def wants(user, kind: str) -> bool:
-    """Whether `user` gets emails of `kind` (their setting, else the kind's default)."""
-    if kind == NotificationKind.ACCOUNT:
-        return True
-    if not getattr(user, "email", "") or not getattr(user, "is_active", False):
-        return False
-    setting = NotificationSetting.objects.filter(user=user, kind=kind).first()
-    return setting.email if setting is not None else kind in DEFAULT_ON
+    """Whether `user` gets emails of `kind`."""
+    return preferences([user], kind)[user.pk]
 
 
 def user_language(user) -> str:
     """The language a user reads email in: their profile's, when the accounts profile has one."""
     profile = getattr(user, "customer_profile", None)
     return getattr(profile, "language", "") or settings.LANGUAGE_CODE
+
+
+def portal_url(path: str) -> str:
+    """An absolute address on this portal, for emails (no request at hand)."""
+    from django.db import connection
+
+    tenant = getattr(connection, "tenant", None)
+    if tenant is not None and hasattr(tenant, "portal_url"):
+        return tenant.portal_url(path)
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first()
+    return (site.root_url if site is not None else "") + path
+
+
+def _compose(*, template, context, subject, subject_params, language) -> tuple:
+    """(subject, text, html) in `language`. A lazy `subject` is translated first and gets its
+    `subject_params` after, so a "“%(title)s” is now planned" reads in the recipient's language
+    (a lazy string formatted with % at the call site would already be in the sender's)."""
+    with translation.override(language):
+        text = render_to_string(f"{template}.txt", context)
+        try:
+            html = render_to_string(f"{template}.html", context)
+        except TemplateDoesNotExist:
+            html = ""
+        title = str(subject)
+        if subject_params:
+            title = title % subject_params
+    return " ".join(title.split())[:250], text, html
+
+
+def notify_many(
+    *,
+    recipients,
+    kind: str,
+    subject: str | Promise,
+    template: str,
+    dedupe_key: str,
+    context: dict | None = None,
+    subject_params: dict | None = None,
+    per_recipient: Callable[[Any], dict] | None = None,
+) -> list[OutboxEmail]:
+    """Queue one email of `kind` to each of `recipients` (users), in the caller's transaction.
+
+    Whatever their number, it costs three queries: their choices for `kind`, which of them were
+    told before, and one INSERT; then one send task per row after commit. `dedupe_key` is a
+    format string with `{user}` (the recipient's id), e.g. "ideas-status:42:{user}": the same event
+    never queues a second email to the same person. Each email is rendered in its recipient's
+    language (load `customer_profile` with the users to spare a query each): `<template>.txt`,
+    and `<template>.html` when it exists, with `context`, once per language; `per_recipient(user)`
+    adds what differs from one person to the next (each email is then rendered on its own).
+    Returns the rows queued now.
+    """
+    people = list(recipients)
+    wanted = preferences(people, kind)
+    keys = {user.pk: dedupe_key.format(user=user.pk)[:200] for user in people}
+    told = set(
+        OutboxEmail.objects.filter(dedupe_key__in=list(keys.values())).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    rows, shared = [], {}
+    for user in people:
+        if not wanted.get(user.pk) or keys[user.pk] in told:
+            continue
+        told.add(keys[user.pk])
+        language = user_language(user)
+        if per_recipient is None and language in shared:
+            title, text, html = shared[language]
+        else:
+            extra = per_recipient(user) if per_recipient is not None else {}
+            title, text, html = _compose(
+                template=template,
+                context={**(context or {}), **extra},
+                subject=subject,
+                subject_params=subject_params,
+                language=language,
+            )
+            if per_recipient is None:
+                shared[language] = (title, text, html)
+        rows.append(
+            OutboxEmail(
+                recipient=user,
+                to_email=user.email,
+                kind=kind,
+                dedupe_key=keys[user.pk],
+                subject=title,
+                body_text=text,
+                body_html=html,
+            )
+        )
+    return _store(rows)
 
 
 def notify(
@@ -61,46 +174,62 @@ def notify(
     context: dict,
     dedupe_key: str,
     to_email: str | None = None,
+    subject_params: dict | None = None,
 ) -> OutboxEmail | None:
-    """Queue one email to `recipient` (a user, or None with `to_email` for a guest).
-
-    `template` names `<template>.txt` (required) and `<template>.html` (optional), rendered now
-    in the recipient's language with `context` plus `recipient`. `subject` is rendered in that
-    language too when it is a lazy translation. Returns the outbox row, or None when the
-    recipient does not want this kind or the same `dedupe_key` was queued before.
-    """
+    """Queue one email to `recipient` (a user), or to `to_email` for a guest with no account;
+    see notify_many. Returns the outbox row, or None when the recipient does not want this kind
+    or the same `dedupe_key` was queued before."""
+    if recipient is not None and not to_email:
+        rows = notify_many(
+            recipients=[recipient],
+            kind=kind,
+            subject=subject,
+            template=template,
+            context=context,
+            subject_params=subject_params,
+            dedupe_key=dedupe_key.replace("{", "{{").replace("}", "}}"),
+        )
+        return rows[0] if rows else None
     if recipient is not None and not wants(recipient, kind):
         return None
     address = to_email or getattr(recipient, "email", "")
-    if not address:
-        return None
-    if OutboxEmail.objects.filter(dedupe_key=dedupe_key).exists():
+    if not address or OutboxEmail.objects.filter(dedupe_key=dedupe_key[:200]).exists():
         return None
     language = user_language(recipient) if recipient is not None else settings.LANGUAGE_CODE
-    with translation.override(language):
-        full_context = {**context, "recipient": recipient}
-        body_text = render_to_string(f"{template}.txt", full_context)
-        try:
-            body_html = render_to_string(f"{template}.html", full_context)
-        except TemplateDoesNotExist:
-            body_html = ""
-        subject_text = " ".join(str(subject).split())[:250]
-    with transaction.atomic():
-        row, created = OutboxEmail.objects.get_or_create(
-            dedupe_key=dedupe_key[:200],
-            defaults={
-                "recipient": recipient,
-                "to_email": address,
-                "kind": kind,
-                "subject": subject_text,
-                "body_text": body_text,
-                "body_html": body_html,
-            },
-        )
-    if not created:
-        return None
-    transaction.on_commit(lambda: _enqueue(row.pk))
-    return row
+    title, text, html = _compose(
+        template=template,
+        context=context,
+        subject=subject,
+        subject_params=subject_params,
+        language=language,
+    )
+    rows = _store(
+        [
+            OutboxEmail(
+                recipient=recipient,
+                to_email=address,
+                kind=kind,
+                dedupe_key=dedupe_key[:200],
+                subject=title,
+                body_text=text,
+                body_html=html,
+            )
+        ]
+    )
+    return rows[0] if rows else None
+
+
+def _store(rows: list[OutboxEmail]) -> list[OutboxEmail]:
+    """INSERT the rows (a row whose key another transaction wrote first is skipped), and queue
+    the send of each after commit."""
+    if not rows:
+        return []
+    OutboxEmail.objects.bulk_create(rows, ignore_conflicts=True)
+    # (bulk_create cannot return the ids of rows inserted with ignore_conflicts)
+    stored = list(OutboxEmail.objects.filter(dedupe_key__in=[row.dedupe_key for row in rows]))
+    ids = [row.pk for row in stored]
+    transaction.on_commit(lambda: [_enqueue(outbox_id) for outbox_id in ids])
+    return stored
 
 
 def _enqueue(outbox_id: int) -> None:
@@ -193,10 +322,12 @@ def outbox_sweep() -> int:
     ids = list(pending.values_list("pk", flat=True)[:500]) + list(
         stuck.values_list("pk", flat=True)[:500]
     )
+    # A row whose last allowed attempt died while sending is given up on, not left "sending".
+    OutboxEmail.objects.filter(
+        status=OutboxEmail.Status.SENDING,
+        claimed_at__lt=now - timedelta(seconds=CLAIM_SECONDS),
+        attempts__gte=MAX_ATTEMPTS,
+    ).update(status=OutboxEmail.Status.FAILED, last_error="No worker finished sending it.")
     for outbox_id in ids:
         send_outbox_email.delay(outbox_id)
     return len(ids)
-
-
-def active_users():
-    return get_user_model().objects.filter(is_active=True)

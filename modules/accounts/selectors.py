@@ -14,9 +14,10 @@ log = logging.getLogger(__name__)
 
 def display_name(user) -> str:
     """The name shown beside a person's posts: their profile's display name, else their full
-    name, else the part of their email before the @ (never the whole address)."""
+    name, else the part of their email before the @ (never the whole address); "Deleted user"
+    for a post whose author deleted their account (no user, or a scrubbed one)."""
     if user is None:
-        return ""
+        return _("Deleted user")
     profile = getattr(user, "customer_profile", None)
     if getattr(profile, "deleted_at", None) is not None:
         return _("Deleted user")
@@ -28,6 +29,15 @@ def display_name(user) -> str:
         return full
     email = getattr(user, "email", "") or getattr(user, "username", "")
     return email.split("@", 1)[0]
+
+
+def login_url(next_path: str = "") -> str:
+    """The customer sign-in page (not the admin's), coming back to `next_path` afterwards."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    url = reverse("accounts:login")
+    return f"{url}?{urlencode({'next': next_path})}" if next_path else url
 
 
 def is_staff_member(user) -> bool:

@@ -36,17 +36,13 @@ from modules.accounts.models import AccountSettings, NotificationKind
 from modules.accounts.notifications import wants
 
 
-def login_url() -> str:
-    return reverse("accounts:login")
-
-
 def customer_required(view):
     """Signed-in people only; others go to the customer sign-in page (not the admin's)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), login_url())
+            return redirect_to_login(request.get_full_path(), selectors.login_url())
         return view(request, *args, **kwargs)
 
     return wrapper

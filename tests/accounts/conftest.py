@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django_tenants.utils import tenant_context
 
 from tests.conftest import TEST_PASSWORD
@@ -24,18 +23,11 @@ def _eager_celery(request):
 
 
 def make_customer(tenant, email: str, *, verified: bool = True, password: str = PASSWORD):
-    from django.utils import timezone
-
-    from modules.accounts.models import CustomerProfile
+    """A customer of `tenant` (tests.conftest.make_customer, in its schema)."""
+    from tests.conftest import make_customer as customer
 
     with tenant_context(tenant):
-        user = get_user_model().objects.create_user(
-            username=email.lower(), email=email.lower(), password=password
-        )
-        CustomerProfile.objects.create(
-            user=user, email_verified_at=timezone.now() if verified else None
-        )
-        return user
+        return customer(email, verified=verified, password=password)
 
 
 LINK = re.compile(r"https?://[^\s]+")

@@ -107,3 +107,90 @@ def test_email_is_written_in_the_recipient_language(tenant_a, django_capture_on_
         services.verification_send(user=user, base_url="http://alpha.localhost/")
     assert len(mail.outbox) == 1
     assert "/account/verify/" in mail.outbox[0].body
+
+
+def test_telling_many_people_costs_the_same_queries_as_telling_two(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    """notify_many reads choices, earlier sends and languages for all recipients at once: the
+    number of queries does not grow with the number of people told."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils.translation import gettext_lazy
+
+    from modules.accounts.notifications import notify_many
+
+    people = [make_customer(tenant_a, f"many{n}@example.com") for n in range(12)]
+    with tenant_context(tenant_a):
+        services.profile_update(
+            user=people[0],
+            display_name="",
+            language="",
+            notifications={NotificationKind.REPLIES: False},
+        )
+        users = get_user_model().objects.filter(pk__in=[p.pk for p in people])
+        users = users.select_related("customer_profile").order_by("pk")
+
+        def tell(who, event):
+            with CaptureQueriesContext(connection) as queries:
+                rows = notify_many(
+                    recipients=who,
+                    kind=NotificationKind.REPLIES,
+                    subject=gettext_lazy("Confirm your email address"),
+                    template="accounts/email/verify",
+                    context={"link": "https://example.invalid/x"},
+                    dedupe_key=f"many:{event}:{{user}}",
+                )
+            return rows, len(queries.captured_queries)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            two, few = tell(list(users[:3]), 1)  # the first switched replies off
+            twelve, many = tell(list(users), 2)
+            again, _ = tell(list(users), 2)  # the same event: nobody is told twice
+    assert [row.recipient_id for row in two] == [people[1].pk, people[2].pk]
+    assert len(twelve) == 11 and again == []
+    assert many == few, (few, many)
+    assert len(mail.outbox) == 13
+
+
+def test_each_recipient_reads_the_subject_in_their_own_language(tenant_a):
+    from django.contrib.auth import get_user_model
+    from django.utils.translation import gettext_lazy
+
+    from modules.accounts.notifications import notify_many
+
+    ru = make_customer(tenant_a, "ru@example.com")
+    en = make_customer(tenant_a, "en@example.com")
+    with tenant_context(tenant_a):
+        services.profile_update(user=ru, display_name="", language="ru")
+        people = get_user_model().objects.filter(pk__in=[ru.pk, en.pk])
+        rows = notify_many(
+            recipients=people.select_related("customer_profile"),
+            kind=NotificationKind.ACCOUNT,
+            subject=gettext_lazy("Confirm your email address"),
+            template="accounts/email/verify",
+            context={"link": "https://example.invalid/x"},
+            dedupe_key="lang:{user}",
+        )
+    subjects = {row.to_email: row.subject for row in rows}
+    assert subjects == {
+        "ru@example.com": "Подтвердите адрес электронной почты",
+        "en@example.com": "Confirm your email address",
+    }
+
+
+def test_a_row_whose_last_attempt_died_is_given_up_not_left_sending(tenant_a):
+    from modules.accounts.notifications import MAX_ATTEMPTS
+
+    user = make_customer(tenant_a, "dying@example.com")
+    with tenant_context(tenant_a):
+        row = _notify(user, key="dying")
+        OutboxEmail.objects.filter(pk=row.pk).update(
+            status=OutboxEmail.Status.SENDING,
+            attempts=MAX_ATTEMPTS,
+            claimed_at=timezone.now() - timedelta(hours=1),
+        )
+        assert outbox_sweep.apply().get() == 0
+        assert OutboxEmail.objects.get(pk=row.pk).status == OutboxEmail.Status.FAILED
+    assert mail.outbox == []

@@ -246,3 +246,19 @@ def test_an_unverified_customer_asks_for_the_email_again(
     with tenant_context(tenant_a):
         assert CustomerProfile.objects.get(user__email="slow@example.com").email_verified_at
     assert client_a.get("/account/verify/resend/").status_code == 405
+
+
+def test_a_page_for_signed_in_customers_sends_visitors_to_the_customer_sign_in(tenant_a, client_a):
+    from wagtail.models import PageViewRestriction
+
+    from cms.models import ContentPage, HomePage
+
+    with tenant_context(tenant_a):
+        page = HomePage.objects.get().add_child(
+            instance=ContentPage(title="Customers only", slug="customers-only")
+        )
+        page.save_revision().publish()
+        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    response = client_a.get("/customers-only/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/login/?next=/customers-only/")

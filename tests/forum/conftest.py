@@ -4,40 +4,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from tests.conftest import TEST_PASSWORD, TenantClient, host_of, login_on
-
-
-def make_customer(email: str, *, days_old: int = 30, verified: bool = True, **extra):
-    """A customer of the current tenant whose email is verified (they may take part)."""
-    from modules.accounts.services import profile_get_or_create
-
-    user = get_user_model().objects.create_user(
-        username=email.lower(), email=email, password=TEST_PASSWORD, **extra
-    )
-    user.date_joined = timezone.now() - timedelta(days=days_old)
-    user.save(update_fields=["date_joined"])
-    if verified:
-        profile = profile_get_or_create(user=user)
-        profile.email_verified_at = timezone.now()
-        profile.save()
-    return user
+from tests.conftest import TenantClient, host_of, login_on, make_customer, switch_module
 
 
 def switch_forum(tenant, on: bool) -> None:
-    from cms.models import ModuleSettings
-
-    with tenant_context(tenant):
-        row = ModuleSettings.load()
-        row.switches = {**(row.switches or {}), "forum": on}
-        row.save()
+    switch_module(tenant, "forum", on)
 
 
 @dataclass

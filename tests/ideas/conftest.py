@@ -5,27 +5,15 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from cms.models import ModuleSettings
-from tests.conftest import TEST_PASSWORD, TenantClient, host_of, login_on
-
-
-def make_customer(email: str, *, verified: bool = True, **extra):
-    """A customer of the current schema, with a verified email address (customer accounts
-    let only verified customers take part)."""
-    user = get_user_model().objects.create_user(
-        username=email.lower(), email=email, password=TEST_PASSWORD, **extra
-    )
-    try:
-        from modules.accounts.models import CustomerProfile
-    except ImportError:  # customer accounts without profiles: signed in is enough
-        return user
-    CustomerProfile.objects.update_or_create(
-        user=user, defaults={"email_verified_at": timezone.now() if verified else None}
-    )
-    return get_user_model().objects.get(pk=user.pk)
+from tests.conftest import (
+    TenantClient,
+    host_of,
+    login_on,
+    make_customer,
+    switch_module,
+)
 
 
 def make_manager(email: str):
@@ -36,10 +24,7 @@ def make_manager(email: str):
 
 
 def switch_ideas(tenant, on: bool) -> None:
-    with tenant_context(tenant):
-        row = ModuleSettings.load()
-        row.switches = {**(row.switches or {}), "ideas": on}
-        row.save()
+    switch_module(tenant, "ideas", on)
 
 
 @pytest.fixture
