@@ -77,3 +77,22 @@ def browser():
 def screenshot_dir():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def assert_no_sideways_scroll(page, what: str = "the page") -> None:
+    """The page fits the viewport's width (a phone must never scroll sideways)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.viewport_size["width"]
+    assert width <= viewport, f"{what} scrolls sideways at {viewport} px ({width} px wide)"
+
+
+def sign_in(page, base: str, email: str, password: str, next_path: str) -> None:
+    """Sign a customer in on the portal's own sign-in page and land on `next_path`."""
+    page.goto(f"{base}/account/login/?next={next_path}")
+    page.fill("#id_email", email)
+    page.fill("#id_password", password)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(f"**{next_path}")

@@ -14,15 +14,11 @@ import pytest
 from django.core import mail
 
 from tests.conftest import run_committed
+from tests.e2e.fixtures import assert_no_sideways_scroll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
 PASSWORD = "journey-passphrase-2026"
-
-
-def _no_sideways_scroll(page, what: str) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"{what} scrolls sideways on a phone ({width}px)"
 
 
 def _clean_up(email: str) -> None:
@@ -70,7 +66,7 @@ def test_customer_signs_up_verifies_edits_profile_and_downloads_data(
         page.locator(".alert").wait_for()
         assert page.locator(".field--error #id_password").count() == 1
         page.screenshot(path=screenshot_dir / "accounts-1-signup-error.png", full_page=True)
-        _no_sideways_scroll(page, "the sign-up form")
+        assert_no_sideways_scroll(page, "the sign-up form")
 
         page.get_by_label("Display name").fill("Journey Jo")
         page.get_by_label("Password").fill(PASSWORD)
@@ -95,7 +91,7 @@ def test_customer_signs_up_verifies_edits_profile_and_downloads_data(
         page.wait_for_url(re.compile(r"/account/$"))
         assert page.locator(".account-notice--warning").count() == 0  # verified
         assert page.get_by_label("Display name").input_value() == "Journey Jo"
-        _no_sideways_scroll(page, "the profile page")
+        assert_no_sideways_scroll(page, "the profile page")
 
         # the display name, the language and the digest, keyboard only
         name = page.get_by_label("Display name")
@@ -117,7 +113,7 @@ def test_customer_signs_up_verifies_edits_profile_and_downloads_data(
 
         # download my data
         page.goto(f"{base}/account/privacy/")
-        _no_sideways_scroll(page, "the privacy page")
+        assert_no_sideways_scroll(page, "the privacy page")
         page.screenshot(path=screenshot_dir / "accounts-7-privacy.png", full_page=True)
         with page.expect_download() as download_info:
             page.locator("a[href='/account/privacy/export/']").click()

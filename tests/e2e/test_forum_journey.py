@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 
 from tests.conftest import run_committed
+from tests.e2e.fixtures import PHONE, assert_no_sideways_scroll, sign_in
 from tests.forum import committed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
@@ -28,25 +29,11 @@ def journey_forum(celery_eager):
     run_committed(lambda: committed.drop(slug=SLUG, emails=[ASKER, HELPER]))
 
 
-def _no_sideways_scroll(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"the page scrolls sideways at 390 px ({width} px wide)"
-
-
-def _sign_in(page, base: str, email: str, password: str, next_path: str) -> None:
-    page.goto(f"{base}/account/login/?next={next_path}")
-    page.fill("#id_email", email)
-    page.fill("#id_password", password)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(f"**{next_path}")
-
-
 def test_question_answered_and_accepted(browser, live_settings, screenshot_dir, journey_forum):
     base = f"http://alpha.localhost:{live_settings.PLATFORM_PORT}"
-    phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
     # customer 1 signs up and confirms the address from the email
-    asker = browser.new_context(**phone)
+    asker = browser.new_context(**PHONE)
     page = asker.new_page()
     page.goto(f"{base}/account/signup/")
     page.fill("#id_email", ASKER)
@@ -62,26 +49,26 @@ def test_question_answered_and_accepted(browser, live_settings, screenshot_dir, 
     assert page.locator("main").inner_text()
 
     # … signs in and asks a question
-    _sign_in(page, base, ASKER, PASSWORD, f"/forum/new/?category={SLUG}")
+    sign_in(page, base, ASKER, PASSWORD, f"/forum/new/?category={SLUG}")
     page.fill("#id_title", TITLE)
     page.fill(
         "#id_body",
         "Our accountant needs the invoices too. Can I add her as a **second** contact?",
     )
-    _no_sideways_scroll(page)
+    assert_no_sideways_scroll(page)
     page.screenshot(path=screenshot_dir / "forum-1-ask.png", full_page=True)
     page.get_by_role("button", name="Post topic").click()
     page.wait_for_url(re.compile(r".*/forum/t/\d+-[\w-]+/$"))
     topic_url = page.url
     assert page.locator("h1").inner_text() == TITLE
-    _no_sideways_scroll(page)
+    assert_no_sideways_scroll(page)
     page.screenshot(path=screenshot_dir / "forum-2-question.png", full_page=True)
 
     # customer 2 answers
-    helper = browser.new_context(**phone)
+    helper = browser.new_context(**PHONE)
     page2 = helper.new_page()
     path = topic_url.removeprefix(base)
-    _sign_in(page2, base, HELPER, committed.TEST_PASSWORD, path)
+    sign_in(page2, base, HELPER, committed.TEST_PASSWORD, path)
     page2.fill("#id_body", "Yes: open **Settings → Billing** and choose *Add contact*.")
     page2.get_by_role("button", name="Post reply").click()
     page2.wait_for_url(re.compile(r".*#reply-\d+$"))
@@ -97,10 +84,10 @@ def test_question_answered_and_accepted(browser, live_settings, screenshot_dir, 
     assert page.locator(".badge--solved").first.inner_text() == "Solved"
     assert page.locator(".forum-accepted").is_visible()
     assert "QAPage" in page.content()
-    _no_sideways_scroll(page)
+    assert_no_sideways_scroll(page)
     page.screenshot(path=screenshot_dir / "forum-4-solved.png", full_page=True)
     page.goto(f"{base}/forum/c/{SLUG}/?filter=solved")
     assert TITLE in page.locator("main").inner_text()
-    _no_sideways_scroll(page)
+    assert_no_sideways_scroll(page)
     page.screenshot(path=screenshot_dir / "forum-5-category.png", full_page=True)
     asker.close()

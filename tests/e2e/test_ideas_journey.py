@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 
 from tests.conftest import TEST_PASSWORD, run_committed
+from tests.e2e.fixtures import PHONE, assert_no_sideways_scroll, sign_in
 from tests.ideas import committed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
@@ -43,49 +44,35 @@ def journey_people(celery_eager):
     run_committed(lambda: committed.drop(made))
 
 
-def _no_sideways_scroll(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"the page scrolls sideways at 390 px ({width} px wide)"
-
-
-def _sign_in(page, base: str, email: str, next_path: str) -> None:
-    page.goto(f"{base}/account/login/?next={next_path}")
-    page.fill("#id_email", email)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(f"**{next_path}")
-
-
 def test_idea_submitted_voted_planned(browser, live_settings, screenshot_dir, journey_people):
     base = f"http://alpha.localhost:{live_settings.PLATFORM_PORT}"
-    phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
     # the author signs in and submits an idea; a similar one shows up while typing
-    author = browser.new_context(**phone)
+    author = browser.new_context(**PHONE)
     page = author.new_page()
-    _sign_in(page, base, AUTHOR, "/ideas/new/")
+    sign_in(page, base, AUTHOR, TEST_PASSWORD, "/ideas/new/")
     page.locator("#id_title").press_sequentially("Export invoices", delay=20)
     similar = page.locator("#ideas-similar")
     similar.wait_for(state="visible")
     assert EXISTING in similar.inner_text()
     page.fill("#id_title", TITLE)
     page.fill("#id_body", "My clients want a **PDF**, not a link.")
-    _no_sideways_scroll(page)
+    assert_no_sideways_scroll(page)
     page.screenshot(path=screenshot_dir / "ideas-1-new.png", full_page=True)
     page.get_by_role("button", name="Submit idea").click()
     page.wait_for_url(re.compile(r".*/ideas/\d+-[\w-]+/$"))
     idea_path = page.url.removeprefix(base)
     assert page.locator("h1").inner_text() == TITLE
     assert page.locator(".idea__body strong").inner_text() == "PDF"
-    _no_sideways_scroll(page)
+    assert_no_sideways_scroll(page)
     page.screenshot(path=screenshot_dir / "ideas-2-idea.png", full_page=True)
     author.close()
 
     # two other customers vote for it from the board
     for number, voter in enumerate(VOTERS, start=1):
-        context = browser.new_context(**phone)
+        context = browser.new_context(**PHONE)
         page = context.new_page()
-        _sign_in(page, base, voter, "/ideas/?sort=new")
+        sign_in(page, base, voter, TEST_PASSWORD, "/ideas/?sort=new")
         row = page.locator(".idea-row", has_text=TITLE)
         row.get_by_role("button", name=re.compile("Vote")).click()
         page.wait_for_load_state("load")
@@ -93,22 +80,22 @@ def test_idea_submitted_voted_planned(browser, live_settings, screenshot_dir, jo
         assert row.locator(".idea-vote__count").inner_text() == str(number)
         assert row.locator(".idea-vote__button").get_attribute("aria-pressed") == "true"
         if number == 2:
-            _no_sideways_scroll(page)
+            assert_no_sideways_scroll(page)
             page.screenshot(path=screenshot_dir / "ideas-3-board.png", full_page=True)
         context.close()
 
     # staff marks it planned with a public note
-    staff = browser.new_context(**phone)
+    staff = browser.new_context(**PHONE)
     page = staff.new_page()
     mail.outbox.clear()
-    _sign_in(page, base, MANAGER, idea_path)
+    sign_in(page, base, MANAGER, TEST_PASSWORD, idea_path)
     page.select_option("#id_status", "planned")
     page.fill("#id_note", "Planned for **May**: PDFs will be attached to the invoice email.")
     page.get_by_role("button", name="Change status").click()
     page.wait_for_load_state("load")
     assert "Planned" in page.locator(".idea__meta").inner_text()
     assert "PDFs will be attached" in page.locator(".idea-history").inner_text()
-    _no_sideways_scroll(page)
+    assert_no_sideways_scroll(page)
     page.screenshot(path=screenshot_dir / "ideas-4-planned.png", full_page=True)
 
     # both voters (and the author, who follows their idea) got the email, once each
@@ -124,7 +111,7 @@ def test_idea_submitted_voted_planned(browser, live_settings, screenshot_dir, jo
     page.goto(f"{base}/ideas/roadmap/")
     planned = page.locator(".roadmap__column--planned")
     assert TITLE in planned.inner_text()
-    _no_sideways_scroll(page)
+    assert_no_sideways_scroll(page)
     page.screenshot(path=screenshot_dir / "ideas-5-roadmap.png", full_page=True)
     staff.close()
 
