@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import math
 import os
 import random
@@ -36,34 +35,20 @@ import sys
 import time
 from pathlib import Path as FsPath
 
-ROOT = FsPath(__file__).resolve().parent.parent
-sys.path[0] = str(ROOT)
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
-os.environ["DEBUG"] = "False"
+from common import bench_setup, ensure_tenant, percentile, prepare_platform
 
-import django  # noqa: E402
+bench_setup()
 
-django.setup()
-logging.getLogger("wagtail").setLevel(logging.WARNING)
-
-from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 
-from tenants import provisioning  # noqa: E402
 from tenants.models import Tenant  # noqa: E402
-from tenants.services import platform_ensure  # noqa: E402
 
-settings.DEBUG = False
-settings.SPARE_SCHEMAS = 0
-# Posting notifies followers; keep those emails in memory rather than on the console.
-settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SLUG = "bench-community"
 CUSTOMERS = 60
 BIG_TOPIC_REPLIES = 200
@@ -94,35 +79,11 @@ WORDS = [
 ]
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
 def sentence(rng: random.Random, words: int = 14) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
 
 
 # --- data ---------------------------------------------------------------------------------------
-
-
-def ensure_tenant() -> Tenant:
-    tenant = Tenant.objects.filter(slug=SLUG).first()
-    if tenant is not None:
-        return tenant
-    provisioned, _ = provisioning.provision_tenant(
-        name="Bench Community",
-        slug=SLUG,
-        admin={
-            "email": f"admin@{SLUG}.example",
-            "first_name": "Bench",
-            "last_name": "Community",
-            "password": make_password(None),
-        },
-        trial_days=14,
-        paths=("pool", "clone"),
-    )
-    return provisioned.tenant
 
 
 def customers() -> list:
@@ -210,10 +171,8 @@ def build_ideas(users, rng: random.Random) -> dict:
 
 
 def prepare() -> Tenant:
-    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    platform_ensure()
-    provisioning.ensure_template()
-    tenant = ensure_tenant()
+    prepare_platform()
+    tenant = ensure_tenant(SLUG, "Bench Community")
     connection.set_schema_to_public()
     with tenant_context(tenant):
         rng = random.Random(SLUG)

@@ -30,7 +30,6 @@ import argparse
 import http.client
 import json
 import logging
-import math
 import os
 import socket
 import statistics
@@ -40,61 +39,29 @@ import threading
 import time
 from pathlib import Path as FsPath
 
-ROOT = FsPath(__file__).resolve().parent.parent
-sys.path[0] = str(ROOT)
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
-os.environ["DEBUG"] = "False"
+from common import ROOT, bench_setup, ensure_tenant, percentile, prepare_platform
 
-import django  # noqa: E402
-
-django.setup()
-logging.getLogger("wagtail").setLevel(logging.WARNING)
+bench_setup()
 logging.getLogger("django.server").setLevel(logging.WARNING)
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 
-from tenants import provisioning  # noqa: E402
 from tenants.models import Tenant  # noqa: E402
-from tenants.services import platform_ensure  # noqa: E402
 
-settings.DEBUG = False
 SLUG = "bench-pages"
 ARTICLE_PATH = "/kb/guides/basics/article-0/"
 BARE_PATH = "/healthz"
 TARGET_RATIO = 0.5
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
 # --- preparing the tenant ---------------------------------------------------------------------
 
 
 def prepare() -> Tenant:
-    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    platform_ensure()
-    provisioning.ensure_template()
-    tenant = Tenant.objects.filter(slug=SLUG).first()
-    if tenant is None:
-        tenant, _ = provisioning.provision_tenant(
-            name="Bench Pages",
-            slug=SLUG,
-            admin={
-                "email": f"admin@{SLUG}.example",
-                "first_name": "Bench",
-                "last_name": "Admin",
-                "password": make_password(None),
-            },
-            trial_days=14,
-            paths=("clone",),
-        )
-        tenant = tenant.tenant
+    prepare_platform()
+    tenant = ensure_tenant(SLUG, "Bench Pages", paths=("clone",))
     with tenant_context(tenant):
         _furnish_kb()
     connection.set_schema_to_public()

@@ -28,27 +28,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import math
-import os
 import random
 import statistics
 import sys
 import time
 from pathlib import Path as FsPath
 
-ROOT = FsPath(__file__).resolve().parent.parent
-sys.path[0] = str(ROOT)
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
-os.environ["DEBUG"] = "False"
+from common import bench_setup, ensure_tenant, prepare_platform, summarise
 
-import django  # noqa: E402
-
-django.setup()
-logging.getLogger("wagtail").setLevel(logging.WARNING)
+bench_setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import AnonymousUser  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -59,10 +50,7 @@ from django_tenants.utils import tenant_context  # noqa: E402
 
 from tenants import provisioning  # noqa: E402
 from tenants.models import Tenant  # noqa: E402
-from tenants.services import platform_ensure  # noqa: E402
 
-settings.DEBUG = False
-settings.SPARE_SCHEMAS = 0
 SLUG = "bench-kb"  # the tenant searched (its data shape is DATA_VERSION's)
 OTHERS = "bench-search"  # prefix of the other tenants' slugs
 TARGET_SEARCH_P95_MS = 50
@@ -160,20 +148,6 @@ TYPOS = {
     "address": "adress",
     "permission": "permision",
 }
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-def summarise(values: list[float]) -> dict:
-    return {
-        "n": len(values),
-        "p50_ms": round(statistics.median(values), 2),
-        "p95_ms": round(percentile(values, 0.95), 2),
-        "mean_ms": round(statistics.fmean(values), 2),
-    }
 
 
 # --- data ---------------------------------------------------------------------------------------
@@ -311,25 +285,6 @@ def furnish_tenant(tenant: Tenant, articles: int, *, progress: bool) -> None:
         reindex_schema(tenant.schema_name)
 
 
-def ensure_tenant(slug: str, name: str) -> Tenant:
-    tenant = Tenant.objects.filter(slug=slug).first()
-    if tenant is not None:
-        return tenant
-    provisioned, _ = provisioning.provision_tenant(
-        name=name,
-        slug=slug,
-        admin={
-            "email": f"admin@{slug}.example",
-            "first_name": "Bench",
-            "last_name": name,
-            "password": make_password(None),
-        },
-        trial_days=14,
-        paths=("pool", "clone"),
-    )
-    return provisioned.tenant
-
-
 def _outdated(schema: str) -> bool:
     """Whether `schema` lacks a migration the code has (a module added since the data was
     built): then every schema is migrated, as a deploy would."""
@@ -342,14 +297,12 @@ def _outdated(schema: str) -> bool:
 
 
 def prepare(articles: int, tenants: int) -> Tenant:
-    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    platform_ensure()
+    prepare_platform()
     existing = Tenant.objects.filter(slug=SLUG).first()
     if existing is not None and _outdated(existing.schema_name):
         print("... the data predates some migrations: migrating every schema")
         call_command("migrate_tenants")
         connection.set_schema_to_public()
-    provisioning.ensure_template()
     others = [f"{OTHERS}-{n:03d}" for n in range(tenants)]
     missing = Tenant.objects.filter(slug__in=others).count()
     missing = tenants - missing
