@@ -507,6 +507,7 @@ def customer_admin_update(
 
 # --- staff roles ------------------------------------------------------------------------------
 
+COMMUNITY_MODERATORS = "Community moderators"
 ROLE_PERMISSIONS = {
     "Administrators": [
         "wagtailadmin.access_admin",
@@ -526,7 +527,9 @@ ROLE_PERMISSIONS = {
         "accounts.change_customerprofile",
         "accounts.view_organization",
     ],
-    "Moderators": [
+    # Not Wagtail's own "Moderators" group: Wagtail's initial data lets that one add, edit and
+    # publish every page, which a forum moderator must not do.
+    COMMUNITY_MODERATORS: [
         "wagtailadmin.access_admin",
         "accounts.view_customerprofile",
     ],
@@ -535,7 +538,8 @@ ROLE_PERMISSIONS = {
 
 def staff_roles_ensure() -> dict[str, Group]:
     """The staff groups of a portal with the accounts permissions each role needs (added to
-    what the groups have; "Moderators" is Wagtail's own group). Modules add their own rights
+    what the groups have). None of them is a Wagtail group with page rights: "Community
+    moderators" moderate customers' posts, not the site's pages. Modules add their own rights
     to these groups (e.g. the forum's per-category moderation through django-guardian)."""
     groups = {}
     for name, perms in ROLE_PERMISSIONS.items():
@@ -560,7 +564,7 @@ def staff_flag_sync(*, user) -> None:
 
 
 def accounts_furnish(*, home) -> None:
-    """A new portal's staff roles (Administrators, Agents, Moderators)."""
+    """A new portal's staff roles (Administrators, Agents, Community moderators)."""
     staff_roles_ensure()
 
 

@@ -1,5 +1,5 @@
 """Staff membership follows the staff groups: whoever joins Administrators, Agents or
-Moderators (in the Wagtail admin's user editor, say) is staff for the portal's badges and
+Community moderators (in the Wagtail admin's user editor, say) is staff for the portal's badges and
 rules, and stops being staff on leaving the last of them. `is_staff` is the flag
 `selectors.is_staff_member` reads, so listing posts needs no group query per author.
 

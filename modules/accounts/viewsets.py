@@ -4,8 +4,8 @@ visibility and whether the account may sign in) and the organizations (name, ema
 
 Every view checks Django model permissions through Wagtail's permission policies: the
 "Administrators" group may do everything here, "Agents" may look at and edit customers,
-"Moderators" may look (see staff_roles_ensure). "Add" invites a customer by email; "Delete"
-anonymises one through the same service as self-service deletion, so their posts stay.
+"Community moderators" may look (see staff_roles_ensure). "Add" invites a customer by email;
+"Delete" anonymises one through the same service as self-service deletion, so their posts stay.
 """
 
 from __future__ import annotations

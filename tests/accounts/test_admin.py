@@ -29,13 +29,41 @@ def staff(tenant, email, group_name):
 def test_staff_roles_exist_in_a_new_portal(tenant_a):
     with tenant_context(tenant_a):
         names = set(Group.objects.values_list("name", flat=True))
-        assert {"Administrators", "Agents", "Moderators"} <= names
+        assert {"Administrators", "Agents", "Community moderators"} <= names
         agents = Group.objects.get(name="Agents")
         perms = {p.codename for p in agents.permissions.all()}
         assert {"access_admin", "view_customerprofile", "change_customerprofile"} <= perms
         assert "add_organization" not in perms
         services.staff_roles_ensure()  # idempotent
         assert Group.objects.filter(name="Agents").count() == 1
+
+
+def test_a_community_moderator_cannot_edit_or_publish_a_page(tenant_a):
+    """Community moderators are not Wagtail's "Moderators" (which may publish every page)."""
+    from wagtail.models import Page
+
+    with tenant_context(tenant_a):
+        home = Page.objects.get(depth=2)
+        wagtail_moderators = Group.objects.get(name="Moderators")
+        assert not wagtail_moderators.permissions.filter(content_type__app_label="accounts")
+    moderator = staff(tenant_a, "community-mod@alpha.example", "Community moderators")
+    assert moderator.get("/admin/customers/").status_code == 200
+    edit = f"/admin/pages/{home.pk}/edit/"
+    assert moderator.get(edit).status_code in (302, 403)
+    moderator.post(edit, {"title": "Taken over", "slug": home.slug, "action-publish": "on"})
+    assert moderator.get(f"/admin/pages/add/cms/contentpage/{home.pk}/").status_code in (302, 403)
+    with tenant_context(tenant_a):
+        home.refresh_from_db()
+        assert home.title != "Taken over"
+        assert not home.permissions_for_user(
+            get_user_model().objects.get(email="community-mod@alpha.example")
+        ).can_publish()
+        # joining Wagtail's own Moderators does not make anyone support staff
+        from modules.accounts.selectors import is_staff_member
+
+        editor = get_user_model().objects.create_user(username="editor@alpha.example")
+        editor.groups.add(wagtail_moderators)
+        assert not is_staff_member(get_user_model().objects.get(pk=editor.pk))
 
 
 def test_admin_lists_searches_and_filters_customers(tenant_a, admin_client_a):
@@ -150,7 +178,7 @@ def test_roles_are_checked_on_every_view(tenant_a):
     refused = agent.post("/admin/organizations/new/", {"name": "Sneaky"})
     assert refused.status_code in (302, 403)
 
-    moderator = staff(tenant_a, "mod@alpha.example", "Moderators")
+    moderator = staff(tenant_a, "mod@alpha.example", "Community moderators")
     assert moderator.get("/admin/customers/").status_code == 200
     assert moderator.get(edit).status_code in (302, 403)
     moderator.post(edit, {"organization": "", "is_active": ""})
@@ -181,11 +209,11 @@ def test_joining_a_staff_group_makes_a_staff_member(tenant_a):
     user = make_customer(tenant_a, "promoted@example.com", verified=False)
     with tenant_context(tenant_a):
         assert not is_staff_member(user) and not can_participate(user)
-        user.groups.add(Group.objects.get(name="Moderators"))
+        user.groups.add(Group.objects.get(name="Community moderators"))
         user = get_user_model().objects.get(pk=user.pk)
         assert is_staff_member(user) and can_participate(user)
         Group.objects.get(name="Agents").user_set.add(user)
-        user.groups.remove(Group.objects.get(name="Moderators"))
+        user.groups.remove(Group.objects.get(name="Community moderators"))
         assert is_staff_member(get_user_model().objects.get(pk=user.pk))
         user.groups.remove(Group.objects.get(name="Agents"))
         assert not is_staff_member(get_user_model().objects.get(pk=user.pk))
