@@ -9,6 +9,7 @@ with a message for the person: bad input, vote budget spent, ...).
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -106,10 +107,10 @@ def idea_create(
 
 
 def votes_in_use(user) -> int:
-    """How many of the customer's votes count against their budget (votes on ideas that are
-    not done or declined, nor merged away)."""
+    """How many of the customer's votes count against their budget: their own votes on ideas
+    that are not done or declined, nor merged away (votes staff added for them do not count)."""
     return (
-        IdeaVote.objects.filter(user=user, idea__merged_into__isnull=True)
+        IdeaVote.objects.filter(user=user, added_by__isnull=True, idea__merged_into__isnull=True)
         .exclude(idea__status__in=CLOSED_STATUSES)
         .count()
     )
@@ -152,15 +153,21 @@ def idea_vote(*, idea: Idea, user) -> IdeaVote:
     _votable(idea)
     if IdeaVote.objects.filter(idea=idea, user=user).exists():
         raise IdeaError(_("You have already voted for this idea."))
-    left = votes_left(user)
-    if left is not None and left <= 0:
-        raise VoteBudgetSpent(
-            _(
-                "You have used all %(budget)d of your votes. Withdraw a vote from another idea "
-                "to vote for this one."
-            )
-            % {"budget": IdeasSettings.current().vote_budget}
+    budget = IdeasSettings.current().vote_budget
+    if budget:
+        # Lock the voter, so that their votes are counted and added one request at a time: two
+        # votes at once on two ideas would otherwise both see the last vote left.
+        list(
+            get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).values("pk")
         )
+        if votes_in_use(user) >= budget:
+            raise VoteBudgetSpent(
+                _(
+                    "You have used all %(budget)d of your votes. Withdraw a vote from another "
+                    "idea to vote for this one."
+                )
+                % {"budget": budget}
+            )
     vote = _add_vote(idea=idea, user=user)
     if vote is None:
         raise IdeaError(_("You have already voted for this idea."))

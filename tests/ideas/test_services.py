@@ -87,6 +87,81 @@ def test_vote_budget(in_a, people_a):
     services.idea_vote_on_behalf(idea=fourth, customer=bob, by=people_a["manager"], note="Call")
 
 
+def test_a_vote_staff_added_leaves_the_budget_alone(idea, people_a):
+    IdeasSettings.objects.update_or_create(pk=IdeasSettings.load().pk, defaults={"vote_budget": 2})
+    bob = people_a["bob"]
+    services.idea_vote_on_behalf(idea=idea, customer=bob, by=people_a["manager"], note="Call")
+    assert services.votes_left(bob) == 2
+
+
+def test_two_votes_at_once_on_two_ideas_with_one_vote_left(people_a, tenant_a, monkeypatch):
+    """One customer with one vote left votes for two ideas at the same moment, on two
+    connections: one vote is counted, the other is refused (the voter is locked while their
+    votes are counted). Counting is slowed down, so without the lock both would pass."""
+    import time
+
+    from django_tenants.utils import tenant_context
+
+    counted = services.votes_in_use
+
+    def slow_count(user):
+        n = counted(user)
+        time.sleep(0.5)
+        return n
+
+    monkeypatch.setattr(services, "votes_in_use", slow_count)
+
+    def setup():
+        with tenant_context(tenant_a):
+            row = IdeasSettings.load()
+            budget, row.vote_budget = row.vote_budget, 1
+            row.save()
+            author = make_customer("budget-author@x.example")
+            voter = make_customer("budget-voter@x.example")
+            ideas = [services.idea_create(author=author, title=f"Budget {n}") for n in (1, 2)]
+            return [idea.pk for idea in ideas], voter.pk, author.pk, budget
+
+    idea_pks, voter_pk, author_pk, budget = run_committed(setup)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def vote(idea_pk):
+        from django.contrib.auth import get_user_model
+
+        try:
+            with tenant_context(tenant_a):
+                voter = get_user_model().objects.get(pk=voter_pk)
+                idea = Idea.objects.get(pk=idea_pk)
+                barrier.wait(timeout=10)
+                services.idea_vote(idea=idea, user=voter)
+                outcomes.append("voted")
+        except VoteBudgetSpent:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=vote, args=(pk,)) for pk in idea_pks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    def check_and_clean():
+        from django.contrib.auth import get_user_model
+
+        with tenant_context(tenant_a):
+            votes = IdeaVote.objects.filter(idea_id__in=idea_pks).count()
+            Idea.objects.filter(pk__in=idea_pks).delete()
+            get_user_model().objects.filter(pk__in=[voter_pk, author_pk]).delete()
+            row = IdeasSettings.load()
+            row.vote_budget = budget
+            row.save()
+            return votes
+
+    assert run_committed(check_and_clean) == 1
+    assert sorted(outcomes) == ["refused", "voted"]
+
+
 def test_closed_ideas_take_no_votes(idea, people_a):
     services.idea_set_status(idea=idea, status=Status.DECLINED, note="No.", by=people_a["manager"])
     idea.refresh_from_db()
