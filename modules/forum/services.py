@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cms import ratelimit
 from modules.accounts.models import NotificationKind
 from modules.accounts.notifications import notify
 from modules.accounts.selectors import display_name
@@ -90,6 +91,17 @@ def _is_new_account(user) -> bool:
     return joined is not None and timezone.now() - joined < NEW_ACCOUNT_AGE
 
 
+def _rate_limited(settings: ForumSettings) -> ValidationError:
+    return ValidationError(
+        _(
+            "New accounts can post %(count)d times an hour. Please wait a little before "
+            "posting again."
+        )
+        % {"count": settings.new_user_posts_per_hour},
+        code="rate_limited",
+    )
+
+
 def _check_rate_limit(user, settings: ForumSettings) -> None:
     """Accounts younger than a day may post a few times an hour (spam waves come from new ones)."""
     if not _is_new_account(user) or can_moderate(user):
@@ -100,14 +112,18 @@ def _check_rate_limit(user, settings: ForumSettings) -> None:
         + Reply.objects.filter(author=user, created_at__gte=since).count()
     )
     if posts >= settings.new_user_posts_per_hour:
-        raise ValidationError(
-            _(
-                "New accounts can post %(count)d times an hour. Please wait a little before "
-                "posting again."
-            )
-            % {"count": settings.new_user_posts_per_hour},
-            code="rate_limited",
-        )
+        raise _rate_limited(settings)
+
+
+def _check_action_rate(user, settings: ForumSettings, scope: str) -> None:
+    """Edits and reports of accounts younger than a day, as many an hour as posts: an edit
+    could turn a harmless post into spam, and reports flood the moderators' queue."""
+    if not _is_new_account(user) or can_moderate(user):
+        return
+    rate = f"{settings.new_user_posts_per_hour}/hour"
+    allowed, _retry_after = ratelimit.hit(f"forum-{scope}", str(user.pk), rate)
+    if not allowed:
+        raise _rate_limited(settings)
 
 
 _LINK = re.compile(r"(?:https?://|www\.)[^\s<>()\]]+", re.IGNORECASE)
@@ -365,15 +381,45 @@ def _reindex(topic: Topic) -> None:
     transaction.on_commit(lambda: insert_or_update_object(topic))
 
 
+def _left_approved(reply: Reply) -> None:
+    """A reply that was published is not any more: it stops being the accepted answer, and
+    the topic's counters and search entry follow."""
+    Topic.objects.filter(pk=reply.topic_id, accepted_reply=reply).update(accepted_reply=None)
+    Topic.objects.filter(pk=reply.topic_id, reply_count__gt=0).update(
+        reply_count=F("reply_count") - 1
+    )
+    _reindex(reply.topic)
+
+
+def _edit_held_for(user, text: str, category: ForumCategory) -> str:
+    """An edit by someone who does not moderate the category passes the same rate limit and
+    filters as a new post (else a harmless post could turn into spam by editing it)."""
+    if can_moderate(user, category):
+        return ""
+    settings = ForumSettings.load()
+    _check_action_rate(user, settings, "edit")
+    return _held_for(user, text, settings)
+
+
 @transaction.atomic
 def topic_edit(*, user, topic: Topic, title: str, body: str) -> Topic:
+    """Change a topic's title and opening post. A non-moderator's edit that trips the filters
+    sends the topic back to the moderation queue. Only the edited columns are written, so a
+    vote or a reply counted meanwhile is kept."""
     if not can_edit_topic(user, topic):
         raise PermissionDenied(_("You cannot edit this topic."))
-    topic.title = _clean_text(title, field="title", limit=TITLE_MAX)
-    topic.body = _clean_text(body, field="body", limit=BODY_MAX)
-    topic.body_html, _mentioned = _render(topic.body)
+    title = _clean_text(title, field="title", limit=TITLE_MAX)
+    body = _clean_text(body, field="body", limit=BODY_MAX)
+    held = _edit_held_for(user, f"{title}\n{body}", topic.category)
+    topic.title, topic.body = title, body
+    topic.body_html, _mentioned = _render(body)
     topic.edited_at = timezone.now()
-    topic.save()
+    fields = ["title", "body", "body_html", "edited_at"]
+    if held:
+        topic.state = ModerationState.PENDING
+        topic.moderation_reason = held
+        fields += ["state", "moderation_reason"]
+    topic.save(update_fields=fields)  # the search index follows the save
     if topic.author_id != user.pk:
         _record(user, Action.EDIT, topic=topic)
     return topic
@@ -381,16 +427,29 @@ def topic_edit(*, user, topic: Topic, title: str, body: str) -> Topic:
 
 @transaction.atomic
 def reply_edit(*, user, reply: Reply, body: str) -> Reply:
-    """Authors edit their own replies; a customer can never edit someone else's."""
+    """Authors edit their own replies; a customer can never edit someone else's. A
+    non-moderator's edit that trips the filters sends the reply back to the moderation queue
+    (it leaves the topic's count and stops being its accepted answer)."""
     if not can_edit_reply(user, reply):
         raise PermissionDenied(_("You cannot edit this reply."))
-    reply.body = _clean_text(body, field="body", limit=BODY_MAX)
-    reply.body_html, _mentioned = _render(reply.body)
+    body = _clean_text(body, field="body", limit=BODY_MAX)
+    held = _edit_held_for(user, body, reply.topic.category)
+    was_approved = reply.state == ModerationState.APPROVED
+    reply.body = body
+    reply.body_html, _mentioned = _render(body)
     reply.edited_at = timezone.now()
-    reply.save()
+    fields = ["body", "body_html", "edited_at"]
+    if held:
+        reply.state = ModerationState.PENDING
+        reply.moderation_reason = held
+        fields += ["state", "moderation_reason"]
+    reply.save(update_fields=fields)
     if reply.author_id != user.pk:
         _record(user, Action.EDIT, topic=reply.topic, reply=reply)
-    _reindex(reply.topic)
+    if held and was_approved:
+        _left_approved(reply)
+    else:
+        _reindex(reply.topic)  # its replies' text is indexed with the topic
     return reply
 
 

@@ -304,10 +304,16 @@ def reply_edit(request, reply_id: int):
     form = ReplyForm(request.POST or None, initial={"body": reply.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.reply_edit(user=request.user, reply=reply, body=form.cleaned_data["body"])
+            reply = services.reply_edit(
+                user=request.user, reply=reply, body=form.cleaned_data["body"]
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
+            if reply.state == ModerationState.PENDING:
+                messages.info(
+                    request, _("Thanks! A moderator will look at your reply before it appears.")
+                )
             return redirect(_reply_url(request, reply))
     return render(request, "forum/reply_edit.html", {"form": form, "reply": reply})
 
@@ -322,7 +328,7 @@ def topic_edit(request, topic_id: int):
     form = TopicEditForm(request.POST or None, initial={"title": topic.title, "body": topic.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.topic_edit(
+            topic = services.topic_edit(
                 user=request.user,
                 topic=topic,
                 title=form.cleaned_data["title"],
@@ -331,6 +337,10 @@ def topic_edit(request, topic_id: int):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
+            if topic.state == ModerationState.PENDING:
+                messages.info(
+                    request, _("Thanks! A moderator will look at your post before it appears.")
+                )
             return redirect(topic.get_absolute_url())
     return render(request, "forum/topic_edit.html", {"form": form, "topic": topic})
 

@@ -260,3 +260,57 @@ def test_anonymise_keeps_posts_and_scores(forum_a):
     services.anonymise_user(user=forum_a.alice)
     assert Reply.objects.get(pk=forum_a.answer.pk).score == 1  # votes stay counted
     assert connection.schema_name == forum_a.tenant.schema_name
+
+
+def test_edit_to_a_blocked_link_goes_back_to_the_queue(forum_a):
+    settings = ForumSettings.load()
+    settings.blocked_link_domains = "spam.example"
+    settings.save()
+    services.reply_accept(user=forum_a.alice, reply=forum_a.answer)
+    reply = services.reply_edit(
+        user=forum_a.bob, reply=forum_a.answer, body="Cheaper at https://spam.example/buy"
+    )
+    assert reply.state == ModerationState.PENDING and reply.moderation_reason == "link"
+    topic = Topic.objects.get(pk=forum_a.topic.pk)
+    assert topic.reply_count == 0 and topic.accepted_reply is None  # left the thread
+    assert reply not in selectors.replies_visible(user=forum_a.carol, topic=topic)
+    topic = services.topic_edit(
+        user=forum_a.alice, topic=topic, title=topic.title, body="see www.spam.example"
+    )
+    topic = Topic.objects.get(pk=topic.pk)
+    assert topic.state == ModerationState.PENDING and topic.moderation_reason == "link"
+    assert topic not in selectors.topics_visible(user=forum_a.carol)
+    # a moderator's edit is not held
+    staff = make_customer("agent@company.example", is_staff=True)
+    services.moderation_approve(moderator=staff, topic=topic)
+    topic = services.topic_edit(
+        user=staff, topic=topic, title=topic.title, body="moved to https://spam.example/x"
+    )
+    assert Topic.objects.get(pk=topic.pk).state == ModerationState.APPROVED
+
+
+def test_edits_count_against_the_new_account_rate_limit(forum_a):
+    settings = ForumSettings.load()
+    settings.new_user_posts_per_hour = 2
+    settings.save()
+    young = make_customer("young@customer.example", days_old=0)
+    reply = services.reply_create(author=young, topic=forum_a.topic, body="one")
+    services.reply_edit(user=young, reply=reply, body="one, edited")
+    services.reply_edit(user=young, reply=reply, body="one, edited twice")
+    with pytest.raises(ValidationError) as info:
+        services.reply_edit(user=young, reply=reply, body="buy now")
+    assert "New accounts can post 2 times an hour" in str(info.value)
+    assert Reply.objects.get(pk=reply.pk).body == "one, edited twice"
+    services.reply_edit(user=forum_a.bob, reply=forum_a.answer, body="older accounts: no limit")
+
+
+def test_edit_keeps_a_vote_counted_meanwhile(forum_a):
+    topic = Topic.objects.get(pk=forum_a.topic.pk)  # the author's page loads the topic …
+    reply = Reply.objects.select_related("topic__category").get(pk=forum_a.answer.pk)
+    Topic.objects.filter(pk=topic.pk).update(score=7, reply_count=5)  # … votes land …
+    Reply.objects.filter(pk=reply.pk).update(score=4)
+    services.topic_edit(user=forum_a.alice, topic=topic, title="New title", body="New body")
+    services.reply_edit(user=forum_a.bob, reply=reply, body="New answer")
+    topic = Topic.objects.get(pk=topic.pk)
+    assert (topic.title, topic.score, topic.reply_count) == ("New title", 7, 5)
+    assert Reply.objects.get(pk=reply.pk).score == 4
