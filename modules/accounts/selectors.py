@@ -45,6 +45,18 @@ def is_staff_member(user) -> bool:
     return bool(user is not None and user.is_authenticated and (user.is_staff or user.is_superuser))
 
 
+def customers():
+    """The customers a tenant admin manages: profiles of people who are neither staff nor
+    superusers (anyone who signs in gets a profile, the portal's owner too) and not deleted.
+    Every customers admin view looks objects up here, so an agent cannot reach a colleague's
+    or the owner's account by its id."""
+    from modules.accounts.models import CustomerProfile
+
+    return CustomerProfile.objects.filter(
+        deleted_at__isnull=True, user__is_staff=False, user__is_superuser=False
+    ).select_related("user", "organization")
+
+
 def profile_of(user):
     """The customer's profile, or None (anonymous visitors, accounts made before profiles)."""
     if user is None or not getattr(user, "is_authenticated", False):

@@ -25,7 +25,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.sessions.models import Session
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
@@ -488,11 +488,18 @@ def customer_invite(
     return user
 
 
+def _refuse_staff(user) -> None:
+    if user.is_staff or user.is_superuser:
+        raise PermissionDenied(_("This account belongs to staff, not to a customer."))
+
+
 def customer_admin_update(
     *, profile: CustomerProfile, organization, can_see_organization: bool, is_active: bool
 ) -> CustomerProfile:
     """What a tenant admin changes about a customer: organization, whether they see its
-    content, and whether they may sign in (switching it off ends their sessions)."""
+    content, and whether they may sign in (switching it off ends their sessions). Staff and
+    superusers are not customers: their accounts are not changed here."""
+    _refuse_staff(profile.user)
     profile.organization = organization
     profile.can_see_organization = bool(can_see_organization and organization is not None)
     profile.save(update_fields=["organization", "can_see_organization"])
@@ -668,8 +675,11 @@ def customer_delete(*, user, password: str) -> None:
 
 @transaction.atomic
 def customer_anonymise(*, user) -> None:
-    """The deletion itself, without the password check (also used by tenant admins)."""
+    """The deletion itself, without the password check (also used by tenant admins). Staff and
+    superuser accounts are refused: an admin removes staff in the users admin."""
     from guardian.models import UserObjectPermission
+
+    _refuse_staff(user)
 
     for spec in registry.all_modules():
         hook = _hook(spec, "anonymise_user")

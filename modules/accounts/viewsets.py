@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
-from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView, InspectView
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from modules.accounts import services
+from modules.accounts import selectors, services
 from modules.accounts.models import CustomerProfile, Organization
 
 
@@ -45,11 +49,34 @@ class CustomerCreateView(CreateView):
         return user.customer_profile
 
 
+class CustomerEditView(EditView):
+    def get_queryset(self):
+        return selectors.customers()
+
+
+class CustomerInspectView(InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(selectors.customers(), pk=unquote(str(self.pk)))
+
+
+class CustomerHistoryView(HistoryView):
+    def get_base_object_queryset(self):
+        return selectors.customers()
+
+
+class CustomerUsageView(UsageView):
+    def get_base_object_queryset(self):
+        return selectors.customers()
+
+
 class CustomerDeleteView(DeleteView):
     """Deleting a customer anonymises them (services.customer_anonymise): their posts stay,
     shown as by "Deleted user"; the row is kept so threads keep their author."""
 
     page_title = _("Delete customer")
+
+    def get_queryset(self):
+        return selectors.customers()
 
     def delete_action(self):
         services.customer_anonymise(user=self.object.user)
@@ -112,10 +139,9 @@ class CustomerAdminForm(WagtailAdminModelForm):
 
 class CustomerIndexView(IndexView):
     def get_base_queryset(self):
-        # deleted customers are gone for the admin too; their posts say "Deleted user"
-        return CustomerProfile.objects.filter(deleted_at__isnull=True).select_related(
-            "user", "organization"
-        )
+        # staff are not customers; deleted customers are gone for the admin too (their posts
+        # say "Deleted user")
+        return selectors.customers()
 
 
 class CustomerViewSet(ModelViewSet):
@@ -142,8 +168,13 @@ class CustomerViewSet(ModelViewSet):
         base_form_class=CustomerAdminForm,
     )
 
+    # every view that opens one customer looks them up in selectors.customers()
     index_view_class = CustomerIndexView
     add_view_class = CustomerCreateView
+    edit_view_class = CustomerEditView
+    inspect_view_class = CustomerInspectView
+    history_view_class = CustomerHistoryView
+    usage_view_class = CustomerUsageView
     delete_view_class = CustomerDeleteView
     invite_handler = ObjectList(
         [FieldPanel("email"), FieldPanel("organization"), FieldPanel("can_see_organization")],

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django_tenants.utils import tenant_context
 
 from modules.accounts import services
@@ -252,3 +253,39 @@ def test_customers_list_names_people_as_the_portal_does(tenant_a, admin_client_a
         profile_get_or_create(user=user)
     html = admin_client_a.get("/admin/customers/").content.decode()
     assert "Ada Park" in html
+
+
+def test_the_customers_admin_does_not_reach_staff_or_the_owner(tenant_a):
+    """Anyone who signs in gets a profile, the portal's owner too: an agent must not be able to
+    switch the owner off or anonymise them through the customers admin."""
+    from modules.accounts.services import profile_get_or_create
+    from tests.conftest import admin_of
+
+    owner = admin_of(tenant_a)
+    with tenant_context(tenant_a):
+        owner_profile = profile_get_or_create(user=owner)
+    agent = staff(tenant_a, "agent3@alpha.example", "Agents")
+    with tenant_context(tenant_a):
+        colleague = get_user_model().objects.get(email="agent3@alpha.example")
+        colleague_profile = profile_get_or_create(user=colleague)
+    for profile in (owner_profile, colleague_profile):
+        for view in ("edit", "inspect", "history", "usage", "delete"):
+            assert agent.get(f"/admin/customers/{view}/{profile.pk}/").status_code == 404, view
+        edit = agent.post(f"/admin/customers/edit/{profile.pk}/", {"organization": ""})
+        assert edit.status_code == 404
+        assert agent.post(f"/admin/customers/delete/{profile.pk}/").status_code == 404
+    listing = agent.get("/admin/customers/").content.decode()
+    for profile in (owner_profile, colleague_profile):
+        assert f"/admin/customers/edit/{profile.pk}/" not in listing
+    with tenant_context(tenant_a):
+        kept = get_user_model().objects.get(pk=owner.pk)
+        assert kept.is_active and kept.email == owner.email
+        assert CustomerProfile.objects.get(pk=owner_profile.pk).deleted_at is None
+        with pytest.raises(PermissionDenied):
+            services.customer_admin_update(
+                profile=owner_profile, organization=None, can_see_organization=False,
+                is_active=False,
+            )  # fmt: skip
+        with pytest.raises(PermissionDenied):
+            services.customer_anonymise(user=owner)
+        assert get_user_model().objects.get(pk=owner.pk).is_active
