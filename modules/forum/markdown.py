@@ -9,7 +9,8 @@ import nh3
 
 from cms import markdown as safe_markdown
 
-MENTION = re.compile(r"(?<![\w@/.])@([\w][\w.+-]*(?:@[\w-]+(?:\.[\w-]+)+)?)", re.UNICODE)
+# @name (a public name without spaces); never an email address: "@ann@example.com" is text
+MENTION = re.compile(r"(?<![\w@/.])@(\w(?:[\w.+-]*\w)?)(?![\w.+-]*@)", re.UNICODE)
 media_prefix = safe_markdown.media_prefix
 
 

@@ -19,7 +19,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import CharField, Exists, F, Func, OuterRef, Value
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Replace, Trim
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -173,31 +174,59 @@ def _clean_text(value: str, *, field: str, limit: int, required: bool = True) ->
     return value
 
 
-def _mentioned_users(text: str, *, exclude=None) -> dict:
-    """handle → user for the @handles in `text` that name exactly one active person (by
-    username, the part of their email before the @, or their display name without spaces)."""
+def _handle(name: str) -> str:
+    """How a public name is @mentioned: without spaces, lowercased ("Ann Lee" → @annlee)."""
+    return "".join(name.split()).lower()
+
+
+def _mentioned_users(text: str, *, category: ForumCategory) -> dict:
+    """handle → user for the @handles in `text` that name exactly one person who has posted in
+    the category, by the name shown beside their posts. Never by email address or username:
+    a mention must not tell anyone whether an address has an account, or whose it is."""
     handles = markdown.mentioned_handles(text)
     if not handles:
         return {}
-    user_model = get_user_model()
-    found = {}
-    for handle in handles:
-        candidates = list(
-            user_model.objects.filter(is_active=True).filter(
-                Q(username__iexact=handle) | Q(username__istartswith=f"{handle}@")
-            )[:2]
+    profile_name = NullIf(Trim("customer_profile__display_name"), Value(""))
+    full_name = NullIf(Trim(Concat("first_name", Value(" "), "last_name")), Value(""))
+    local_part = Func(
+        F("email"), Value("@"), Value(1), function="split_part", output_field=CharField()
+    )
+    posters = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Exists(
+                Topic.objects.filter(
+                    author=OuterRef("pk"), category=category, state=ModerationState.APPROVED
+                )
+            )
+            | Exists(
+                Reply.objects.filter(
+                    author=OuterRef("pk"),
+                    topic__category=category,
+                    state=ModerationState.APPROVED,
+                )
+            )
         )
-        if len(candidates) != 1:
-            continue
-        user = candidates[0]
-        if exclude is not None and user.pk == exclude.pk:
-            continue
-        found[handle] = user
-    return found
+        .annotate(
+            handle=Lower(
+                Replace(Coalesce(profile_name, full_name, local_part), Value(" "), Value(""))
+            )
+        )
+        .filter(handle__in=handles)
+        .select_related("customer_profile")
+    )
+    found: dict[str, list] = {}
+    for user in posters[:100]:
+        handle = _handle(display_name(user))  # the name as shown is the one that counts
+        profile = getattr(user, "customer_profile", None)
+        if handle in handles and getattr(profile, "deleted_at", None) is None:
+            found.setdefault(handle, []).append(user)
+    return {handle: users[0] for handle, users in found.items() if len(users) == 1}
 
 
-def _render(text: str) -> tuple[str, dict]:
-    mentioned = _mentioned_users(text)
+def _render(text: str, *, category: ForumCategory) -> tuple[str, dict]:
+    mentioned = _mentioned_users(text, category=category)
     html = markdown.render(
         text, mentions={handle: display_name(user) for handle, user in mentioned.items()}
     )
@@ -307,7 +336,7 @@ def topic_create(
     images = [attachment_create(uploader=author, file=f) for f in images]
     body = _with_images(body, images)
     held = _held_for(author, f"{title}\n{body}", settings)
-    html, mentioned = _render(body)
+    html, mentioned = _render(body, category=category)
     now = timezone.now()
     topic = Topic.objects.create(
         category=category,
@@ -346,7 +375,7 @@ def reply_create(*, author, topic: Topic, body: str, images=()) -> Reply:
     images = [attachment_create(uploader=author, file=f) for f in images]
     body = _with_images(body, images)
     held = _held_for(author, body, settings)
-    html, mentioned = _render(body)
+    html, mentioned = _render(body, category=topic.category)
     reply = Reply.objects.create(
         topic=topic,
         author=author,
@@ -370,7 +399,7 @@ def _publish_reply(reply: Reply, mentioned: dict | None = None) -> None:
     topic.refresh_from_db()
     _reindex(topic)
     if mentioned is None:
-        mentioned = _mentioned_users(reply.body)
+        mentioned = _mentioned_users(reply.body, category=topic.category)
     notified = _notify_mentions(topic=topic, reply=reply, mentioned=mentioned)
     _notify_followers(reply, skip=notified)
 
@@ -412,7 +441,7 @@ def topic_edit(*, user, topic: Topic, title: str, body: str) -> Topic:
     body = _clean_text(body, field="body", limit=BODY_MAX)
     held = _edit_held_for(user, f"{title}\n{body}", topic.category)
     topic.title, topic.body = title, body
-    topic.body_html, _mentioned = _render(body)
+    topic.body_html, _mentioned = _render(body, category=topic.category)
     topic.edited_at = timezone.now()
     fields = ["title", "body", "body_html", "edited_at"]
     if held:
@@ -436,7 +465,7 @@ def reply_edit(*, user, reply: Reply, body: str) -> Reply:
     held = _edit_held_for(user, body, reply.topic.category)
     was_approved = reply.state == ModerationState.APPROVED
     reply.body = body
-    reply.body_html, _mentioned = _render(body)
+    reply.body_html, _mentioned = _render(body, category=reply.topic.category)
     reply.edited_at = timezone.now()
     fields = ["body", "body_html", "edited_at"]
     if held:
@@ -689,7 +718,11 @@ def moderation_approve(*, moderator, topic: Topic | None = None, reply: Reply | 
         if reply is not None:
             _publish_reply(reply)
         else:
-            _notify_mentions(topic=parent, reply=None, mentioned=_mentioned_users(parent.body))
+            _notify_mentions(
+                topic=parent,
+                reply=None,
+                mentioned=_mentioned_users(parent.body, category=parent.category),
+            )
             _reindex(parent)
     return post
 

@@ -73,6 +73,8 @@ def test_mention_emails_once_and_respect_settings(
     forum_a, django_capture_on_commit_callbacks, celery_eager
 ):
     with tenant_context(forum_a.tenant):
+        # carol has posted in the category, so her name can be mentioned there
+        services.topic_create(author=forum_a.carol, category=forum_a.public, title="Hi", body="x")
         with django_capture_on_commit_callbacks(execute=True):
             reply = services.reply_create(
                 author=forum_a.bob, topic=forum_a.topic, body="@carol and @nobody, @carol again"
@@ -91,6 +93,36 @@ def test_mention_emails_once_and_respect_settings(
         with django_capture_on_commit_callbacks(execute=True):
             services.reply_create(author=forum_a.bob, topic=forum_a.topic, body="@carol hi")
         assert mail.outbox == []
+
+
+def test_mentions_never_find_people_by_email(
+    forum_a, django_capture_on_commit_callbacks, celery_eager
+):
+    """An @address (or its part before the @) says nothing about whether it has an account."""
+    with tenant_context(forum_a.tenant):
+        victim = make_customer("victim@corp.example", first_name="Vera")
+        make_customer("dave@corp.example", first_name="Dave")  # never posted here
+        services.topic_create(author=victim, category=forum_a.public, title="Hi", body="x")
+        with django_capture_on_commit_callbacks(execute=True):
+            reply = services.reply_create(
+                author=forum_a.carol,
+                topic=forum_a.topic,
+                body="Ask @victim@corp.example, @victim or @dave",
+            )
+        html = Reply.objects.get(pk=reply.pk).body_html
+        assert 'class="mention"' not in html and "Vera" not in html
+        assert "@victim@corp.example" in html  # plain text
+        assert not OutboxEmail.objects.filter(kind=NotificationKind.MENTIONS).exists()
+        assert not [
+            m for m in mail.outbox if m.to in (["victim@corp.example"], ["dave@corp.example"])
+        ]
+        # by the name shown beside her posts in this category, she is mentioned
+        with django_capture_on_commit_callbacks(execute=True):
+            reply = services.reply_create(author=forum_a.carol, topic=forum_a.topic, body="@Vera!")
+        assert '<span class="mention">@Vera</span>' in Reply.objects.get(pk=reply.pk).body_html
+        assert [m.to for m in mail.outbox if "mentioned you" in m.subject] == [
+            ["victim@corp.example"]
+        ]
 
 
 def test_mention_of_someone_who_cannot_see_the_category_is_not_sent(forum_a):
