@@ -141,6 +141,7 @@ LOGIN_URL = "/admin/login/"
 # A page restricted to signed-in customers sends visitors to the customers' sign-in page
 # (modules.accounts), not the admin's.
 WAGTAIL_FRONTEND_LOGIN_URL = "/account/login/"
+WAGTAILADMIN_USER_LOGIN_FORM = "modules.accounts.forms.AdminLoginForm"
 
 # --- cookies: host-only, so a portal's session never reaches another host ---------------------
 SESSION_COOKIE_DOMAIN = None

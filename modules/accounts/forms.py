@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from modules.accounts.models import NotificationKind
 
@@ -41,6 +42,22 @@ class LoginForm(forms.Form):
         max_length=128,
         widget=forms.PasswordInput({"autocomplete": "current-password"}),
     )
+
+
+class AdminLoginForm(WagtailLoginForm):
+    """Wagtail's admin sign-in, which would otherwise start a session for anyone with a
+    password: a customer whose address is not confirmed gets none here either (checked only
+    after the right password, like the customers' own sign-in page)."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        from modules.accounts.selectors import is_staff_member, is_verified
+
+        if not (is_staff_member(user) or is_verified(user)):
+            raise forms.ValidationError(
+                _("Confirm your email address first: open the link in the email we sent you."),
+                code="unverified",
+            )
 
 
 class PasswordResetForm(forms.Form):

@@ -57,6 +57,20 @@ def customers():
     ).select_related("user", "organization")
 
 
+def user_pending_verification(user_id):
+    """The active account `user_id` whose address is not confirmed yet, or None."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            pk=user_id, is_active=True, customer_profile__email_verified_at__isnull=True
+        )
+        .select_related("customer_profile")
+        .first()
+    )
+
+
 def profile_of(user):
     """The customer's profile, or None (anonymous visitors, accounts made before profiles)."""
     if user is None or not getattr(user, "is_authenticated", False):

@@ -50,6 +50,7 @@ from modules.accounts.models import (
     OutboxEmail,
 )
 from modules.accounts.notifications import notify
+from modules.accounts.selectors import is_staff_member
 
 log = logging.getLogger(__name__)
 User = get_user_model()
@@ -69,6 +70,17 @@ class SignupClosed(Exception):
 class LoginRefused(Exception):
     """Wrong address or password, an inactive account, or too many attempts (one answer for all,
     so the form never tells which)."""
+
+
+class EmailNotVerified(Exception):
+    """The address and password are right, but the address is not confirmed yet: no session
+    is started (pages for signed-in people would otherwise open to anyone who signs up with
+    an address they do not own). Raised only after the right password, so it tells nothing
+    to someone who does not know it."""
+
+    def __init__(self, user):
+        super().__init__(user.pk)
+        self.user = user
 
 
 def _schema() -> str:
@@ -202,9 +214,13 @@ def verification_send(*, user, base_url: str) -> OutboxEmail | None:
     )
 
 
-def customer_verify_email(*, token: str):
+def customer_verify_email(*, token: str, request=None):
     """Mark the address in `token` verified; returns the user. A token is bound to this portal,
-    the account and its current address; an old, forged or foreign one raises ValidationError."""
+    the account and its current address; an old, forged or foreign one raises ValidationError.
+
+    With `request`, the link also signs the customer in (unverified customers get no session
+    at sign-in), but only the first time it confirms the address and when nobody else is
+    signed in on that browser: an old link from a mailbox is not a standing sign-in link."""
     invalid = ValidationError(_("This link is invalid or has expired."), code="invalid")
     try:
         data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
@@ -224,6 +240,8 @@ def customer_verify_email(*, token: str):
         profile.email_verified_at = timezone.now()
         profile.save(update_fields=["email_verified_at"])
         organization_assign_by_domain(user=user)
+        if request is not None and not request.user.is_authenticated:
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return user
 
 
@@ -235,7 +253,8 @@ def customer_login(*, request, email: str, password: str):
 
     Failures are counted per account and per client IP (modules.accounts.ratelimit); past the
     limit the sign-in is refused even with the right password until the window ends. Every
-    refusal is the same LoginRefused.
+    refusal is the same LoginRefused. A customer whose address is not confirmed gets no session:
+    EmailNotVerified, after the right password only (staff need no confirmation).
     """
     email = normalise_email(email)
     ip = client_ip(request)
@@ -248,8 +267,10 @@ def customer_login(*, request, email: str, password: str):
             ratelimit.record_failure(email=email, ip=ip)
         raise LoginRefused
     ratelimit.clear_account(email=email)
+    profile = profile_get_or_create(user=user)
+    if profile.email_verified_at is None and not is_staff_member(user):
+        raise EmailNotVerified(user)
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    profile_get_or_create(user=user)
     return user
 
 

@@ -137,7 +137,7 @@ def signup_done(request):
 @never_cache
 def verify(request, token: str):
     try:
-        user = services.customer_verify_email(token=token)
+        user = services.customer_verify_email(token=token, request=request)
     except ValidationError:
         return render(request, "accounts/verify_failed.html", status=400)
     signed_in_as_other = request.user.is_authenticated and request.user.pk != user.pk
@@ -146,12 +146,24 @@ def verify(request, token: str):
     )
 
 
+# set by the sign-in page after the right password for an unconfirmed address (no session)
+UNVERIFIED_SESSION_KEY = "accounts:unverified-user"
+
+
 @require_POST
-@customer_required
 def verify_resend(request):
-    if not selectors.is_verified(request.user):
-        services.verification_send(user=request.user, base_url=_base_url(request))
-    return redirect(reverse("accounts:profile") + "?sent=1")
+    """Send the confirmation email again: to the signed-in customer, or to the one who just
+    typed the right password for an address that is not confirmed yet."""
+    if request.user.is_authenticated:
+        if not selectors.is_verified(request.user):
+            services.verification_send(user=request.user, base_url=_base_url(request))
+        return redirect(reverse("accounts:profile") + "?sent=1")
+    user_id = request.session.get(UNVERIFIED_SESSION_KEY)
+    user = selectors.user_pending_verification(user_id) if user_id else None
+    if user is None:
+        return redirect_to_login(reverse("accounts:profile"), selectors.login_url())
+    services.verification_send(user=user, base_url=_base_url(request))
+    return redirect(reverse("accounts:login") + "?sent=1")
 
 
 # --- sign-in, sign-out, password reset ----------------------------------------------------------
@@ -163,6 +175,7 @@ def verify_resend(request):
 def login(request):
     form = LoginForm(request.POST or None)
     next_url = _safe_next(request)
+    unverified = False
     if request.method == "POST" and form.is_valid():
         try:
             user = services.customer_login(
@@ -178,6 +191,9 @@ def login(request):
                     "attempts. Try again later, or reset your password."
                 ),
             )
+        except services.EmailNotVerified as refused:
+            request.session[UNVERIFIED_SESSION_KEY] = refused.user.pk
+            unverified = True
         else:
             response = redirect(next_url)
             profile = selectors.profile_of(user)
@@ -192,6 +208,8 @@ def login(request):
                 "form": form,
                 "next": next_url,
                 "self_signup": AccountSettings.load().self_signup,
+                "unverified": unverified,
+                "sent": request.GET.get("sent") == "1",
             },
             status=status,
         )

@@ -39,19 +39,27 @@ def test_signup_verify_login_and_participate(
         assert user.customer_profile.display_name == "Ann"
         assert not can_participate(user)
 
-    # unverified: may sign in, may not post
+    # unverified: the right password gets no session, but a way to have the email again
     login = client_a.post("/account/login/", {"email": "ann@example.com", "password": PASSWORD})
-    assert login.status_code == 302 and login["Location"] == "/account/"
-    profile = client_a.get("/account/")
-    assert b"not confirmed yet" in profile.content
+    assert login.status_code == 200 and b"Confirm your email address first" in login.content
+    assert "_auth_user_id" not in client_a.session
+    assert client_a.get("/account/").status_code == 302
 
+    # the link confirms the address and signs the customer in
     verified = client_a.get(link_in(mail.outbox[0]))
     assert verified.status_code == 200 and b"Address confirmed" in verified.content
+    assert b"Go to my account" in verified.content
     with tenant_context(tenant_a):
         user = get_user_model().objects.get(username="ann@example.com")
         assert user.customer_profile.email_verified_at is not None
         assert can_participate(user)
     assert b"not confirmed yet" not in client_a.get("/account/").content
+    # the link is not a standing sign-in link
+    client_a.post("/account/logout/")
+    assert client_a.get(link_in(mail.outbox[0])).status_code == 200
+    assert "_auth_user_id" not in client_a.session
+    login = client_a.post("/account/login/", {"email": "ann@example.com", "password": PASSWORD})
+    assert login.status_code == 302 and login["Location"] == "/account/"
 
     client_a.post("/account/logout/")
     assert client_a.get("/account/")["Location"].startswith("/account/login/?next=")
@@ -235,17 +243,57 @@ def test_an_unverified_customer_asks_for_the_email_again(
     client_a, tenant_a, django_capture_on_commit_callbacks
 ):
     make_customer(tenant_a, "slow@example.com", verified=False)
-    client_a.post("/account/login/", {"email": "slow@example.com", "password": PASSWORD})
+    # nobody who has not typed the right password may ask
+    assert client_a.post("/account/verify/resend/").status_code == 302
+    client_a.post("/account/login/", {"email": "slow@example.com", "password": "wrong"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client_a.post("/account/verify/resend/")
+    assert mail.outbox == []
+    refused = client_a.post("/account/login/", {"email": "slow@example.com", "password": PASSWORD})
+    assert b"/account/verify/resend/" in refused.content
     with django_capture_on_commit_callbacks(execute=True):
         sent = client_a.post("/account/verify/resend/")
         client_a.post("/account/verify/resend/")  # a double click sends one mail
-    assert sent["Location"] == "/account/?sent=1"
+    assert sent["Location"] == "/account/login/?sent=1"
     assert b"We sent you a new confirmation email" in client_a.get(sent["Location"]).content
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["slow@example.com"]
     assert client_a.get(link_in(mail.outbox[0])).status_code == 200
     with tenant_context(tenant_a):
         assert CustomerProfile.objects.get(user__email="slow@example.com").email_verified_at
     assert client_a.get("/account/verify/resend/").status_code == 405
+
+
+def test_an_unverified_customer_cannot_open_pages_for_signed_in_people(
+    client_a, tenant_a, django_capture_on_commit_callbacks
+):
+    """Signing up with an address at an allowed domain, without owning it, opens nothing."""
+    from wagtail.models import PageViewRestriction
+
+    from cms.models import ContentPage, HomePage
+
+    with tenant_context(tenant_a):
+        settings = AccountSettings.load()
+        settings.signup_domains = ["acme.example"]
+        settings.save()
+        page = HomePage.objects.get().add_child(
+            instance=ContentPage(title="Staff handbook", slug="handbook")
+        )
+        page.save_revision().publish()
+        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert signup(client_a, "ceo@acme.example").status_code == 302
+    client_a.post("/account/login/", {"email": "ceo@acme.example", "password": PASSWORD})
+    assert client_a.get("/handbook/").status_code == 302
+    # nor through the admin's sign-in form
+    admin_login = client_a.post(
+        "/admin/login/", {"username": "ceo@acme.example", "password": PASSWORD}
+    )
+    assert admin_login.status_code == 200 and b"Confirm your email address" in admin_login.content
+    assert "_auth_user_id" not in client_a.session
+    assert client_a.get("/handbook/").status_code == 302
+    # whoever owns the address opens the link and is in
+    assert client_a.get(link_in(mail.outbox[0])).status_code == 200
+    assert client_a.get("/handbook/").status_code == 200
 
 
 def test_a_page_for_signed_in_customers_sends_visitors_to_the_customer_sign_in(tenant_a, client_a):

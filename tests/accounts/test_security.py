@@ -70,6 +70,16 @@ def test_login_answers_the_same_for_an_unknown_address(tenant_a, client_a):
     assert (status, body.replace(b"real@", b"ghost@")) == _final(other, ghost)
 
 
+def test_an_unconfirmed_address_looks_like_any_other_without_its_password(tenant_a, client_a):
+    make_customer(tenant_a, "pending@example.com", verified=False)
+    other = TenantClient(host_of(tenant_a))
+    wrong = client_a.post("/account/login/", {"email": "pending@example.com", "password": "x"})
+    ghost = other.post("/account/login/", {"email": "ghost@example.com", "password": "x"})
+    status, body = _final(client_a, wrong)
+    assert status == 400 and b"Confirm your email" not in body
+    assert (status, body.replace(b"pending@", b"ghost@")) == _final(other, ghost)
+
+
 def _login(client, email, password):
     return client.post("/account/login/", {"email": email, "password": password})
 
