@@ -11,13 +11,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from modules.accounts import selectors as accounts_selectors
+from modules.accounts.models import NotificationKind
+from modules.accounts.notifications import notify_many, portal_url
 from modules.ideas.models import (
     CLOSED_STATUSES,
     Idea,
@@ -44,12 +46,6 @@ class VoteBudgetSpent(IdeaError):
     pass
 
 
-def can_participate(user) -> bool:
-    """Whether `user` may post, vote and follow (customer accounts decides: signed in, active,
-    email verified; staff need no verification)."""
-    return accounts_selectors.can_participate(user)
-
-
 def can_manage(user) -> bool:
     """Staff who move ideas through statuses, merge them and vote on a customer's behalf."""
     return bool(
@@ -61,7 +57,7 @@ def can_manage(user) -> bool:
 
 
 def _require_participant(user) -> None:
-    if can_participate(user):
+    if accounts_selectors.can_participate(user):
         return
     if user is not None and user.is_authenticated and user.is_active:
         raise PermissionDenied(_("Verify your email address to take part."))
@@ -227,74 +223,45 @@ def idea_unfollow(*, idea: Idea, user) -> bool:
     return bool(deleted)
 
 
-def portal_url(path: str) -> str:
-    """An absolute address on this portal, for emails (no request at hand)."""
-    tenant = getattr(connection, "tenant", None)
-    if tenant is not None and hasattr(tenant, "portal_url"):
-        return tenant.portal_url(path)
-    from wagtail.models import Site
-
-    site = Site.objects.filter(is_default_site=True).first()
-    return (site.root_url if site is not None else "") + path
-
-
-def _audience(idea: Idea) -> list:
-    """Everyone who voted for or follows the idea, each once."""
-    from django.contrib.auth import get_user_model
-
-    voter_ids = IdeaVote.objects.filter(idea=idea, user__isnull=False).values("user_id")
-    follower_ids = IdeaFollow.objects.filter(idea=idea).values("user_id")
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(pk__in=voter_ids) | Q(pk__in=follower_ids))
-        .order_by("pk")
-    )
-
-
 STATUS_SUBJECT = gettext_lazy("“%(title)s” is now %(status)s")
 
 
 def _notify_status_change(change: StatusChange) -> int:
-    from modules.accounts.models import NotificationKind
-    from modules.accounts.notifications import notify
-
+    """Queue the status email to everyone who voted for or follows the idea, once each, in their
+    own language (but not to the staff member who made the change). Returns how many were
+    queued now; the same change reported again queues nothing."""
     idea = change.idea
-    sent = 0
-    url = portal_url(idea.get_absolute_url())
-    for person in _audience(idea):
-        if change.by_id is not None and person.pk == change.by_id:
-            continue
-        with translation.override(_language_of(person)):
-            subject = STATUS_SUBJECT % {
-                "title": idea.title,
-                "status": Status(change.new_status).label,
-            }
-            subject = str(subject)
-        row = notify(
-            recipient=person,
-            kind=NotificationKind.STATUS_CHANGES,
-            subject=subject,
-            template="ideas/email/status_change",
-            context={
-                "idea": idea,
-                "change": change,
-                "new_status": Status(change.new_status).label,
-                "old_status": Status(change.old_status).label,
-                "note_text": change.note,
-                "url": url,
-                "voted": IdeaVote.objects.filter(idea=idea, user=person).exists(),
-            },
-            dedupe_key=f"ideas-status:{change.pk}:{person.pk}",
+    audience = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(pk__in=IdeaVote.objects.filter(idea=idea).values("user_id"))
+            | Q(pk__in=IdeaFollow.objects.filter(idea=idea).values("user_id"))
         )
-        sent += row is not None
-    return sent
-
-
-def _language_of(user) -> str:
-    from modules.accounts.notifications import user_language
-
-    return user_language(user)
+        .annotate(voted=Exists(IdeaVote.objects.filter(idea=idea, user=OuterRef("pk"))))
+        .select_related("customer_profile")
+        .order_by("pk")
+    )
+    if change.by_id is not None:
+        audience = audience.exclude(pk=change.by_id)
+    rows = notify_many(
+        recipients=audience,
+        kind=NotificationKind.STATUS_CHANGES,
+        subject=STATUS_SUBJECT,
+        subject_params={"title": idea.title, "status": Status(change.new_status).label},
+        template="ideas/email/status_change",
+        context={
+            "idea": idea,
+            "change": change,
+            "new_status": Status(change.new_status).label,
+            "old_status": Status(change.old_status).label,
+            "note_text": change.note,
+            "url": portal_url(idea.get_absolute_url()),
+        },
+        dedupe_key=f"ideas-status:{change.pk}:{{user}}",
+        per_recipient=lambda person: {"voted": person.voted},
+    )
+    return len(rows)
 
 
 @transaction.atomic

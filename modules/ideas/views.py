@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from modules.accounts.selectors import can_participate
 from modules.ideas import selectors, services
 from modules.ideas.forms import CommentForm, IdeaForm, MergeForm, StatusForm, VoteOnBehalfForm
 from modules.ideas.models import Idea, IdeasSettings, Status
@@ -51,7 +52,7 @@ def _base_context(request, **extra) -> dict:
     user = request.user
     return {
         # a callable: templates that never ask cost no query for it
-        "can_participate": lambda: services.can_participate(user),
+        "can_participate": lambda: can_participate(user),
         "statuses": Status.choices,
         "login_url": login_url(request.get_full_path()),
         **extra,
@@ -103,7 +104,7 @@ def board(request):
 def new(request):
     if not request.user.is_authenticated:
         return redirect(login_url(request.get_full_path()))
-    if not services.can_participate(request.user):
+    if not can_participate(request.user):
         return render(request, "ideas/cannot_participate.html", _base_context(request), status=403)
     form = IdeaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -255,14 +255,15 @@ def test_status_change_emails_voters_and_followers_once(
     services.idea_vote(idea=idea, user=bob)
     services.idea_vote(idea=idea, user=cat)  # cat votes and follows: still one email
     services.idea_follow(idea=idea, user=cat)
-    services.idea_vote_on_behalf(idea=idea, customer=people_a["staff"], by=manager)
+    dora = make_customer("dora@customer.example")
+    services.idea_vote_on_behalf(idea=idea, customer=dora, by=manager)  # told on a call
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         change = services.idea_set_status(
             idea=idea, status=Status.PLANNED, note="Coming in **June**.", by=manager
         )
     recipients = sorted(message.to[0] for message in mail.outbox)
-    assert recipients == sorted([ann.email, bob.email, cat.email, people_a["staff"].email]), (
+    assert recipients == sorted([ann.email, bob.email, cat.email, dora.email]), (
         "author, voters and followers, each once"
     )
     message = next(m for m in mail.outbox if m.to == [bob.email])
@@ -287,9 +288,48 @@ def test_status_change_respects_a_switched_off_preference(
     NotificationSetting.objects.create(
         user=people_a["ann"], kind=NotificationKind.STATUS_CHANGES, email=False
     )
+    services.idea_vote(idea=idea, user=people_a["bob"])  # bob keeps the default: emails on
     with django_capture_on_commit_callbacks(execute=True):
         services.idea_set_status(idea=idea, status=Status.UNDER_REVIEW, by=people_a["manager"])
-    assert [m.to for m in mail.outbox] == []
+    assert [m.to for m in mail.outbox] == [[people_a["bob"].email]]
+
+
+def test_status_change_emails_cost_the_same_queries_for_2_or_20_voters(
+    in_a, people_a, django_capture_on_commit_callbacks
+):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(voters: int) -> int:
+        idea = services.idea_create(author=people_a["ann"], title=f"Idea with {voters} voters")
+        IdeaVote.objects.bulk_create(
+            IdeaVote(idea=idea, user=make_customer(f"v{voters}-{n}@customer.example"))
+            for n in range(voters)
+        )
+        with django_capture_on_commit_callbacks(), CaptureQueriesContext(db) as captured:
+            services.idea_set_status(idea=idea, status=Status.PLANNED, by=people_a["manager"])
+        return len(captured)
+
+    queries_for(1)  # the manager's permissions are read (and kept) once
+    assert queries_for(2) == queries_for(20)
+
+
+def test_status_change_subject_is_in_each_recipients_language(
+    idea, people_a, celery_eager, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    ivan = make_customer("ivan@customer.example")
+    ivan.customer_profile.language = "ru"
+    ivan.customer_profile.save(update_fields=["language"])
+    services.idea_vote(idea=idea, user=ivan)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.idea_set_status(idea=idea, status=Status.PLANNED, by=people_a["manager"])
+    with translation.override("ru"):
+        planned = str(Status.PLANNED.label)
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects[ivan.email] == f"Новый статус идеи «Dark mode for invoices»: {planned}"
+    assert subjects[people_a["ann"].email] == "“Dark mode for invoices” is now Planned"
 
 
 def test_done_sets_shipped_at_and_history(idea, people_a):
