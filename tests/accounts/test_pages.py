@@ -140,7 +140,11 @@ def test_weak_password_and_bad_email_are_form_errors(client_a):
 def test_password_reset_sets_a_new_password_once(
     client_a, tenant_a, django_capture_on_commit_callbacks
 ):
+    from tests.conftest import TenantClient, host_of, login_on
+
     user = make_customer(tenant_a, "ivy@example.com", verified=False)
+    laptop = login_on(TenantClient(host_of(tenant_a)), tenant_a, user)
+    assert laptop.get("/account/").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         done = client_a.post("/account/password-reset/", {"email": "IVY@example.com"})
     assert done["Location"] == "/account/password-reset/done/"
@@ -159,6 +163,7 @@ def test_password_reset_sets_a_new_password_once(
         assert user.customer_profile.email_verified_at is not None
     ok = client_a.post("/account/login/", {"email": "ivy@example.com", "password": NEW_PASSWORD})
     assert ok.status_code == 302
+    assert laptop.get("/account/").status_code == 302  # the session from before ended
 
 
 def test_a_forged_or_foreign_link_is_refused(client_a):
