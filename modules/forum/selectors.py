@@ -88,6 +88,33 @@ def categories_visible(user) -> QuerySet[ForumCategory]:
     return queryset.filter(pk__in=ForumCategory.objects.filter(rule).values("pk"))
 
 
+def category_readers(category: ForumCategory) -> QuerySet:
+    """The active users who may read `category` (the rule of `categories_visible`, the other
+    way round), as one query: to write to many people without asking about each."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from guardian.shortcuts import get_users_with_perms
+
+    user_model = get_user_model()
+    users = user_model.objects.filter(is_active=True)
+    if category.visibility in (Visibility.PUBLIC, Visibility.SIGNED_IN):
+        return users
+    app_label, codename = MODERATE.split(".")
+    moderate = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    of_this_category = get_users_with_perms(
+        category, only_with_perms_in=[codename], with_group_users=True
+    )
+    rule = (
+        Q(is_staff=True)
+        | Q(is_superuser=True)
+        | Q(groups__in=category.groups.values("pk"))
+        | Q(user_permissions__in=moderate)
+        | Q(groups__permissions__in=moderate)
+        | Q(pk__in=of_this_category.values("pk"))
+    )
+    return users.filter(pk__in=user_model.objects.filter(rule).values("pk"))
+
+
 def category_get_for_user(*, user, slug: str) -> ForumCategory:
     category = categories_visible(user).filter(slug=slug).first()
     if category is None:

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import CharField, Exists, F, Func, OuterRef, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Replace, Trim
 from django.utils import timezone
@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from cms import ratelimit
 from modules.accounts.models import NotificationKind
-from modules.accounts.notifications import notify
+from modules.accounts.notifications import notify, notify_many, portal_url
 from modules.accounts.selectors import display_name
 from modules.forum import markdown
 from modules.forum.models import (
@@ -53,6 +53,7 @@ from modules.forum.selectors import (
     can_moderate,
     can_participate,
     categories_visible,
+    category_readers,
 )
 
 NEW_ACCOUNT_AGE = timedelta(days=1)
@@ -64,17 +65,6 @@ Action = ModerationAction.Action
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def portal_url(path: str) -> str:
-    """An absolute address on this portal, for emails (no request at hand)."""
-    tenant = getattr(connection, "tenant", None)
-    if tenant is not None and hasattr(tenant, "portal_url"):
-        return tenant.portal_url(path)
-    from wagtail.models import Site
-
-    site = Site.objects.filter(is_default_site=True).first()
-    return (site.root_url if site is not None else "") + path
 
 
 def _require_participant(user) -> None:
@@ -774,65 +764,58 @@ def moderation_reject_and_suspend(*, moderator, topic=None, reply=None, reason: 
 # --- notifications -------------------------------------------------------------------------------
 
 
-def _sees(user, category_id: int) -> bool:
-    return categories_visible(user).filter(pk=category_id).exists()
-
-
 def _notify_mentions(*, topic: Topic, reply: Reply | None, mentioned: dict) -> set[int]:
-    """Tell each person @mentioned in a published post (once per post). Returns their ids."""
+    """Tell each person @mentioned in a published post who may read it (once per post).
+    Returns their ids."""
     post = reply or topic
-    author = post.author
-    told = set()
-    for user in mentioned.values():
-        if author is not None and user.pk == author.pk:
-            continue
-        if not _sees(user, topic.category_id):
-            continue
-        label = "reply" if reply is not None else "topic"
-        row = notify(
-            recipient=user,
-            kind=NotificationKind.MENTIONS,
-            subject=gettext_lazy("%(name)s mentioned you in “%(title)s”")
-            % {"name": display_name(author), "title": topic.title},
-            template="forum/email/mention",
-            context={
-                "author_name": display_name(author),
-                "topic": topic,
-                "excerpt": post.body[:500],
-                "url": portal_url(reply.get_absolute_url() if reply else topic.get_absolute_url()),
-            },
-            dedupe_key=f"forum-mention:{label}:{post.pk}:{user.pk}",
-        )
-        if row is not None:
-            told.add(user.pk)
-    return told
+    ids = {user.pk for user in mentioned.values()} - {post.author_id}
+    if not ids:
+        return set()
+    label = "reply" if reply is not None else "topic"
+    author_name = display_name(post.author)
+    rows = notify_many(
+        recipients=category_readers(topic.category)
+        .filter(pk__in=ids)
+        .select_related("customer_profile"),
+        kind=NotificationKind.MENTIONS,
+        subject=gettext_lazy("%(name)s mentioned you in “%(title)s”"),
+        subject_params={"name": author_name, "title": topic.title},
+        template="forum/email/mention",
+        context={
+            "author_name": author_name,
+            "topic": topic,
+            "excerpt": post.body[:500],
+            "url": portal_url(reply.get_absolute_url() if reply else topic.get_absolute_url()),
+        },
+        dedupe_key=f"forum-mention:{label}:{post.pk}:{{user}}",
+    )
+    return {row.recipient_id for row in rows}
 
 
 def _notify_followers(reply: Reply, *, skip: set[int]) -> None:
-    """Tell the topic's followers about a published reply (not its author, once each)."""
+    """Tell the topic's followers who may read it about a published reply (not its author,
+    once each): a handful of queries however many follow."""
     topic = reply.topic
     followers = (
-        get_user_model()
-        .objects.filter(forum_subscriptions__topic=topic, is_active=True)
+        category_readers(topic.category)
+        .filter(forum_subscriptions__topic=topic)
         .exclude(pk__in={*skip, reply.author_id or 0})
-        .distinct()
+        .select_related("customer_profile")
     )
-    for user in followers:
-        if not _sees(user, topic.category_id):
-            continue
-        notify(
-            recipient=user,
-            kind=NotificationKind.REPLIES,
-            subject=gettext_lazy("New reply in “%(title)s”") % {"title": topic.title},
-            template="forum/email/reply",
-            context={
-                "author_name": display_name(reply.author),
-                "topic": topic,
-                "excerpt": reply.body[:500],
-                "url": portal_url(reply.get_absolute_url()),
-            },
-            dedupe_key=f"forum-reply:{reply.pk}:{user.pk}",
-        )
+    notify_many(
+        recipients=followers,
+        kind=NotificationKind.REPLIES,
+        subject=gettext_lazy("New reply in “%(title)s”"),
+        subject_params={"title": topic.title},
+        template="forum/email/reply",
+        context={
+            "author_name": display_name(reply.author),
+            "topic": topic,
+            "excerpt": reply.body[:500],
+            "url": portal_url(reply.get_absolute_url()),
+        },
+        dedupe_key=f"forum-reply:{reply.pk}:{{user}}",
+    )
 
 
 def digest_send(*, now=None) -> int:

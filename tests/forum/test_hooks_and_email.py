@@ -198,3 +198,76 @@ def test_demo_content(tenant_a):
         forum_demo_content()  # twice: nothing more
         solved = Topic.objects.get(title="How do I export my invoices?")
         assert solved.solved and Topic.objects.count() == 2
+
+
+def _followers(forum, count: int, start: int = 0) -> None:
+    for n in range(start, start + count):
+        user = make_customer(f"follower{n}@customer.example", first_name=f"F{n}")
+        services.subscription_set(user=user, topic=forum.topic, on=True)
+
+
+def test_reply_emails_cost_the_same_queries_for_any_number_of_followers(forum_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def reply_and_count(n: int) -> tuple[int, int]:
+        """(queries of one reply, emails it queued)"""
+        with CaptureQueriesContext(connection) as captured:
+            reply = services.reply_create(author=forum_a.carol, topic=forum_a.topic, body=f"r{n}")
+        told = OutboxEmail.objects.filter(dedupe_key__startswith=f"forum-reply:{reply.pk}:")
+        return len(captured), told.count()
+
+    with tenant_context(forum_a.tenant):
+        _followers(forum_a, 2)
+        reply_and_count(0)  # warm: carol follows from now on, settings are cached
+        few, told = reply_and_count(1)
+        assert told == 2 + 2  # alice, bob and two followers
+        _followers(forum_a, 18, start=2)
+        many, told = reply_and_count(2)
+        assert told == 2 + 20
+    assert many == few
+
+
+def test_each_follower_reads_the_subject_in_their_language(
+    forum_a, django_capture_on_commit_callbacks, celery_eager
+):
+    with tenant_context(forum_a.tenant):
+        ivan = make_customer("ivan@customer.example", first_name="Ivan")
+        ivan.customer_profile.language = "ru"
+        ivan.customer_profile.save(update_fields=["language"])
+        services.reply_create(author=ivan, topic=forum_a.topic, body="Спасибо")  # follows now
+        with django_capture_on_commit_callbacks(execute=True):
+            services.reply_create(author=forum_a.bob, topic=forum_a.topic, body="@Ivan, see")
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    title = forum_a.topic.title
+    assert subjects["ivan@customer.example"] == f"Bob упоминает вас в теме «{title}»"
+    assert subjects["alice@customer.example"] == f"New reply in “{title}”"
+    mail.outbox.clear()
+    with tenant_context(forum_a.tenant), django_capture_on_commit_callbacks(execute=True):
+        services.reply_create(author=forum_a.alice, topic=forum_a.topic, body="Fine")
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects["ivan@customer.example"] == f"Новый ответ в теме «{title}»"
+
+
+def test_followers_who_cannot_read_the_category_are_not_told(forum_a):
+    with tenant_context(forum_a.tenant):
+        vip = make_customer("vip@customer.example")
+        vip.groups.add(forum_a.vip)
+        topic = services.topic_create(
+            author=vip, category=forum_a.private, title="Beta flags", body="x"
+        )
+        left = make_customer("left@customer.example")  # followed, then left the group
+        staff = make_customer("agent@company.example", is_staff=True)
+        moderator = make_customer("mod@customer.example")
+        services.category_moderator_add(category=forum_a.private, user=moderator)
+        for user in (left, staff, moderator):
+            Subscription.objects.create(user=user, topic=topic)
+        member = make_customer("member@customer.example")
+        member.groups.add(forum_a.vip)
+        reply = services.reply_create(author=member, topic=topic, body="Hello")
+        told = set(
+            OutboxEmail.objects.filter(
+                dedupe_key__startswith=f"forum-reply:{reply.pk}:"
+            ).values_list("to_email", flat=True)
+        )
+    assert told == {"vip@customer.example", "agent@company.example", "mod@customer.example"}
