@@ -101,7 +101,7 @@ def category_readers(category: ForumCategory) -> QuerySet:
         return users
     app_label, codename = MODERATE.split(".")
     moderate = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    of_this_category = get_users_with_perms(
+    of_this_category: QuerySet = get_users_with_perms(  # type: ignore[assignment]
         category, only_with_perms_in=[codename], with_group_users=True
     )
     rule = (

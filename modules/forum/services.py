@@ -789,7 +789,7 @@ def _notify_mentions(*, topic: Topic, reply: Reply | None, mentioned: dict) -> s
         },
         dedupe_key=f"forum-mention:{label}:{post.pk}:{{user}}",
     )
-    return {row.recipient_id for row in rows}
+    return {row.recipient_id for row in rows if row.recipient_id is not None}
 
 
 def _notify_followers(reply: Reply, *, skip: set[int]) -> None:
