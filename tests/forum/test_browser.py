@@ -1,11 +1,13 @@
 """In Chromium: a topic whose every input holds XSS payloads runs no script (no dialog, and
-window.__xss stays undefined), for a visitor and for a signed-in customer."""
+window.__xss stays undefined), for a visitor, for a signed-in customer, and for staff on the
+moderation queue (held posts and report reasons hold the payloads too)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.conftest import run_committed
+from tests.e2e.fixtures import PHONE, sign_in
 from tests.forum import committed
 from tests.forum.payloads import PAYLOADS
 
@@ -13,6 +15,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
 SLUG = "xss-e2e"
 EMAILS = ["xss-asker@customer.example", "xss-reader@customer.example"]
+NEWCOMER = "xss-newcomer@customer.example"  # a day-old account: posts with links are held
+STAFF = "xss-agent@company.example"
 
 
 def _make():
@@ -21,9 +25,11 @@ def _make():
 
     from modules.forum import services
     from modules.forum.models import ForumCategory
+    from tests.conftest import make_customer
 
-    made = committed.make(slug=SLUG, emails=EMAILS)
+    made = committed.make(slug=SLUG, emails=EMAILS, staff=[STAFF])
     with tenant_context(committed.alpha()):
+        newcomer = make_customer(NEWCOMER, days_old=0, first_name="Newcomer")
         users = get_user_model().objects.in_bulk(list(made["users"].values()))
         asker, reader = users[made["users"][EMAILS[0]]], users[made["users"][EMAILS[1]]]
         category = ForumCategory.objects.get(pk=made["category"])
@@ -36,6 +42,13 @@ def _make():
         reply = services.reply_create(author=reader, topic=topic, body=text)
         services.reply_accept(user=asker, reply=reply)  # solved: the JSON-LD holds them too
         services.report_create(reporter=reader, topic=topic, reason=text)
+        services.report_create(reporter=asker, reply=reply, reason=text)
+        # held for a moderator: the moderation queue shows them with their payloads
+        held = services.topic_create(
+            author=newcomer, category=category, title=PAYLOADS[6], body=text
+        )
+        services.reply_create(author=newcomer, topic=topic, body=text)
+        assert held.state == "pending"
         return topic.get_absolute_url()
 
 
@@ -43,7 +56,7 @@ def _make():
 def xss_topic():
     url = run_committed(_make)
     yield url
-    run_committed(lambda: committed.drop(slug=SLUG, emails=EMAILS))
+    run_committed(lambda: committed.drop(slug=SLUG, emails=[*EMAILS, NEWCOMER, STAFF]))
 
 
 def _check(page, url: str) -> None:
@@ -75,4 +88,18 @@ def test_no_payload_runs_in_chromium(browser, live_settings, screenshot_dir, xss
     page.wait_for_url(f"**{xss_topic}")
     _check(page, base + xss_topic)
     _check(page, f"{base + xss_topic}?quote=topic")
+    context.close()
+
+
+def test_no_payload_runs_in_the_moderation_queue(browser, live_settings, screenshot_dir, xss_topic):
+    base = f"http://alpha.localhost:{live_settings.PLATFORM_PORT}"
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    sign_in(page, base, STAFF, committed.TEST_PASSWORD, "/forum/moderation/")
+    _check(page, f"{base}/forum/moderation/")
+    text = page.locator("main").inner_text()
+    # the queue shows what it should: the held topic and reply, the reported topic and reply
+    assert text.count("Approve") == 2 and text.count("Dismiss report") == 2, text[:2000]
+    assert "window.__xss=1" in text  # the payloads are there, as text
+    page.screenshot(path=screenshot_dir / "forum-xss-moderation.png", full_page=True)
     context.close()

@@ -10,6 +10,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from modules.forum import markdown
+from modules.forum.models import Report
 from tests.forum.conftest import make_customer
 from tests.forum.payloads import PAYLOADS
 
@@ -89,9 +90,18 @@ def test_payloads_through_every_input_render_inert(forum_a):
     topic_url = response["Location"]
     topic_id = int(topic_url.split("/")[3].split("-")[0])
     carol.post(f"/forum/t/{topic_id}/reply/", {"body": text})
+    # one open report per person and post: a reporter for each payload
+    for n, payload in enumerate(PAYLOADS):
+        with tenant_context(forum_a.tenant):
+            reporter = make_customer(f"reporter{n}@customer.example")
+        response = forum_a.client(reporter).post(
+            "/forum/report/", {"topic": topic_id, "reason": payload}
+        )
+        assert response.status_code == 302, payload
+    with tenant_context(forum_a.tenant):
+        reasons = list(Report.objects.filter(topic_id=topic_id).values_list("reason", flat=True))
+    assert sorted(reasons) == sorted(payload.strip() for payload in PAYLOADS)
     bob = forum_a.client(forum_a.bob)
-    for payload in PAYLOADS:
-        bob.post("/forum/report/", {"topic": topic_id, "reason": payload})
     bob.post(f"/forum/t/{forum_a.topic.pk}/reply/", {"body": f"Quote: {PAYLOADS[0]}"})
     pages = {
         "topic": carol.get(topic_url),
