@@ -57,6 +57,18 @@ def customers():
     ).select_related("user", "organization")
 
 
+def user_by_email(email: str, **filters):
+    """The account of `email`: the one whose username is the address (customer accounts'
+    rule), else one whose email matches case-insensitively (staff made another way); None."""
+    from django.contrib.auth import get_user_model
+
+    email = (email or "").strip().lower()
+    if not email:
+        return None
+    users = get_user_model().objects.filter(**filters)
+    return users.filter(username=email).first() or users.filter(email__iexact=email).first()
+
+
 def user_pending_verification(user_id):
     """The active account `user_id` whose address is not confirmed yet, or None."""
     from django.contrib.auth import get_user_model

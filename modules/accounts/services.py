@@ -49,7 +49,7 @@ from modules.accounts.models import (
     OutboxEmail,
 )
 from modules.accounts.notifications import notify
-from modules.accounts.selectors import is_staff_member
+from modules.accounts.selectors import is_staff_member, user_by_email
 
 log = logging.getLogger(__name__)
 User = get_user_model()
@@ -274,22 +274,35 @@ def customer_login(*, request, email: str, password: str):
 
 
 def password_reset_request(*, email: str, base_url: str) -> None:
-    """Email a reset link when the address belongs to an active account; otherwise do the same
-    amount of work and send nothing (the caller shows the same page either way)."""
+    """Ask for a reset link to be emailed to `email`. The request does the same thing for
+    every address: it queues `accounts.password_reset_send` after commit and returns, so
+    neither the page nor its timing says whether the address has an account (the lookup and
+    the email happen in the worker)."""
+    from modules.accounts.tasks import password_reset_send_task
+
     email = normalise_email(email)
-    make_password(secrets.token_urlsafe(16))  # the same cost whether or not the address exists
-    user = (
-        User.objects.filter(username=email, is_active=True).first()
-        or User.objects.filter(email__iexact=email, is_active=True).first()
-        if email
-        else None
-    )
-    if user is None:  # (an invited customer without a password yet may ask, too)
+    if not email:
         return
+
+    def queue() -> None:
+        try:
+            password_reset_send_task.delay(email, base_url)
+        except Exception:  # the broker is down: the customer asks again, as for a lost mail
+            log.warning("password reset request not queued")
+
+    transaction.on_commit(queue)
+
+
+def password_reset_send(*, email: str, base_url: str) -> OutboxEmail | None:
+    """Email a reset link when `email` belongs to an active account (an invited customer
+    without a password yet may ask, too); otherwise nothing. Runs in the worker."""
+    user = user_by_email(email, is_active=True)
+    if user is None:
+        return None
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = reset_tokens.make_token(user)
     link = _absolute(base_url, reverse("accounts:password-reset-confirm", args=[uid, token]))
-    notify(
+    return notify(
         recipient=user,
         kind=NotificationKind.ACCOUNT,
         subject=_("Reset your password"),
