@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from cms.ratelimit import client_ip, hit
 from modules.accounts.selectors import can_participate
 from modules.ideas import selectors, services
 from modules.ideas.forms import CommentForm, IdeaForm, MergeForm, StatusForm, VoteOnBehalfForm
@@ -136,21 +138,35 @@ def _add_errors(form, error: IdeaError) -> None:
         form.add_error(None, error.messages)
 
 
+SIMILAR_RATE = "60/minute"
+
+
+class _InertJSONEncoder(DjangoJSONEncoder):
+    """JSON whose strings carry no raw <, > or &: customers' titles stay text even for a client
+    that would read the answer as HTML."""
+
+    def encode(self, o):
+        text = super().encode(o)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 @require_GET
 def similar(request):
-    """Ideas like the title being typed (JSON, for the submit form): the portal search over the
-    board's ideas, best five."""
+    """Ideas like the title being typed (JSON, for the submit form): the best five of the board's
+    ideas, the last word matched as a prefix. Anyone may ask, so it is limited per address."""
     from cms.search import portal_search
 
     query = (request.GET.get("q") or "").strip()[:200]
+    allowed, retry_after = hit("ideas-similar", client_ip(request), SIMILAR_RATE)
+    if not allowed:
+        response = JsonResponse({"query": query, "results": []}, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
     results = []
     if len(query) >= 3:
-        # the last word is usually half typed: match it as a prefix first, then any whole word
         found = portal_search(query, request, module="ideas", autocomplete=True, limit=5)
-        if not found.hits:
-            found = portal_search(query, request, module="ideas", limit=5)
-        for hit in found.hits[:5]:
-            idea = hit.obj
+        for result in found.hits[:5]:
+            idea = result.obj
             results.append(
                 {
                     "id": idea.pk,
@@ -161,7 +177,7 @@ def similar(request):
                     "votes": idea.vote_count,
                 }
             )
-    return JsonResponse({"query": query, "results": results})
+    return JsonResponse({"query": query, "results": results}, encoder=_InertJSONEncoder)
 
 
 def detail(request, pk: int, slug: str = ""):

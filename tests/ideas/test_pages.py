@@ -133,6 +133,16 @@ def test_similar_ideas_while_typing(board_a, client_a, tenant_a):
     assert "Export invoices to CSV" not in titles
 
 
+def test_similar_ideas_are_limited_per_address(client_a, monkeypatch):
+    from modules.ideas import views
+
+    monkeypatch.setattr(views, "SIMILAR_RATE", "3/minute")
+    codes = [client_a.get("/ideas/similar/", {"q": "invoices"}).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    other = client_a.get("/ideas/similar/", {"q": "invoices"}, REMOTE_ADDR="10.9.8.7")
+    assert other.status_code == 200
+
+
 def test_idea_page_vote_unvote_follow_comment(board_a, tenant_a, people_a, client_a):
     idea = board_a["fresh"]
     url = f"/ideas/{idea.pk}-dark-mode-for-the-dashboard/"

@@ -127,8 +127,18 @@ def test_api_html_fields_are_inert(tenant_a, people_a, client_a):
     assert inert(data["body_html"]) == []
     comments = client_a.get(f"/api/v1/ideas/{idea.pk}/comments/").json()["results"]
     assert comments and all(inert(comment["body_html"]) == [] for comment in comments)
-    similar = client_a.get("/ideas/similar/", {"q": "script window"})
+
+
+def test_similar_ideas_answer_titles_as_escaped_text(tenant_a, people_a, client_a):
+    title = f"Flamingo {PAYLOADS[1]} & {PAYLOADS[0]}"
+    with tenant_context(tenant_a):
+        services.idea_create(author=people_a["ann"], title=title)
+    similar = client_a.get("/ideas/similar/", {"q": "flamingo"})
     assert similar["Content-Type"] == "application/json"
+    # a title is data, put in the page as text (similar.js): the exact characters typed, and
+    # no raw markup in the answer even for a client that would read it as HTML
+    assert [row["title"] for row in similar.json()["results"]] == [title]
+    assert not {"<", ">", "&"} & set(similar.content.decode())
 
 
 def test_status_email_is_inert(
