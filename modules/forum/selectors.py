@@ -188,8 +188,8 @@ def reply_get_for_user(*, user, reply_id: int) -> Reply:
     )
     if reply is None:
         raise Http404
-    topic_get_for_user(user=user, topic_id=reply.topic_id)
-    if reply not in replies_visible(user=user, topic=reply.topic):
+    topic = topic_get_for_user(user=user, topic_id=reply.topic_id)
+    if not replies_visible(user=user, topic=topic).filter(pk=reply.pk).exists():
         raise Http404
     return reply
 

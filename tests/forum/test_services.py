@@ -314,3 +314,22 @@ def test_edit_keeps_a_vote_counted_meanwhile(forum_a):
     topic = Topic.objects.get(pk=topic.pk)
     assert (topic.title, topic.score, topic.reply_count) == ("New title", 7, 5)
     assert Reply.objects.get(pk=reply.pk).score == 4
+
+
+def test_reply_lookup_does_not_load_the_thread(forum_a):
+    from django.db import connection
+    from django.http import Http404
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(5):
+        services.reply_create(author=forum_a.carol, topic=forum_a.topic, body=f"r{n}")
+    with CaptureQueriesContext(connection) as captured:
+        reply = selectors.reply_get_for_user(user=forum_a.alice, reply_id=forum_a.answer.pk)
+    assert reply == forum_a.answer
+    reads = [q["sql"] for q in captured if 'FROM "forum_reply"' in q["sql"]]
+    assert reads and all(f'"forum_reply"."id" = {reply.pk}' in sql for sql in reads), reads
+    services.moderation_reject(
+        moderator=make_customer("a@company.example", is_staff=True), reply=reply
+    )
+    with pytest.raises(Http404):
+        selectors.reply_get_for_user(user=forum_a.alice, reply_id=reply.pk)
