@@ -192,11 +192,13 @@ def test_a_reset_request_takes_the_same_path_for_known_and_unknown_addresses(
     client.get("/account/password-reset/")  # warm up
 
     def request(email):
-        with django_capture_on_commit_callbacks(execute=True):
-            with CaptureQueriesContext(connection) as queries:
-                start = time.perf_counter()
-                response = client.post("/account/password-reset/", {"email": email})
-                took = time.perf_counter() - start
+        start = time.perf_counter()
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            response = client.post("/account/password-reset/", {"email": email})
+        took = time.perf_counter() - start  # the after-commit work included
         assert response.status_code == 302
         sql = [q["sql"] for q in queries.captured_queries if "ratelimit" not in q["sql"]]
         return took, sql
