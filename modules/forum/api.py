@@ -133,13 +133,7 @@ class CategoryViewSet(ModuleReadOnlyViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        from django.db.models import Count, Q
-
-        return (
-            selectors.categories_visible(self.request.user)
-            .annotate(topic_count=Count("topics", filter=Q(topics__state="approved")))
-            .order_by("position", "name")
-        )
+        return selectors.categories_with_topic_counts(self.request.user)
 
 
 class TopicViewSet(

@@ -220,9 +220,13 @@ def _one_target(prefix: str):
 
 
 class Vote(models.Model):
-    """One customer's up-vote on a topic or a reply (withdrawn by deleting it)."""
+    """One customer's up-vote on a topic or a reply (withdrawn by deleting it). A post's
+    `score` is the number of its votes, kept on the post so lists need not count."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="forum_votes")
+    # null once the voter deleted their account: the vote still counts in the post's score
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="forum_votes"
+    )
     topic = models.ForeignKey(
         Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="votes"
     )

@@ -7,7 +7,7 @@ API and direct id alike, and a moderator is someone who is staff, holds the glob
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from modules.accounts.selectors import can_participate as accounts_can_participate
@@ -86,6 +86,17 @@ def categories_visible(user) -> QuerySet[ForumCategory]:
         if moderated:
             rule |= Q(pk__in=moderated)
     return queryset.filter(pk__in=ForumCategory.objects.filter(rule).values("pk"))
+
+
+def categories_with_topic_counts(user) -> QuerySet[ForumCategory]:
+    """The categories `user` may read with `topic_count`, the number of topics their page lists
+    to everyone (approved, merged ones left out): for the forum's index and the API alike."""
+    listed = Q(topics__state=ModerationState.APPROVED, topics__merged_into__isnull=True)
+    return (
+        categories_visible(user)
+        .annotate(topic_count=Count("topics", filter=listed))
+        .order_by("position", "name")
+    )
 
 
 def category_readers(category: ForumCategory) -> QuerySet:

@@ -19,8 +19,19 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Exists, F, Func, OuterRef, Value
-from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Replace, Trim
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat, Greatest, Lower, NullIf, Replace, Trim
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -383,11 +394,7 @@ def reply_create(*, author, topic: Topic, body: str, images=()) -> Reply:
 
 def _publish_reply(reply: Reply, mentioned: dict | None = None) -> None:
     topic = reply.topic
-    Topic.objects.filter(pk=topic.pk).update(
-        reply_count=F("reply_count") + 1, last_activity_at=reply.created_at
-    )
-    topic.refresh_from_db()
-    _reindex(topic)
+    _recount(topic)
     if mentioned is None:
         mentioned = _mentioned_users(reply.body, category=topic.category)
     notified = _notify_mentions(topic=topic, reply=reply, mentioned=mentioned)
@@ -400,14 +407,26 @@ def _reindex(topic: Topic) -> None:
     transaction.on_commit(lambda: insert_or_update_object(topic))
 
 
+def _recount(topic: Topic) -> None:
+    """The topic's reply count and last activity, counted again from its approved replies in
+    one UPDATE (called whenever a reply enters or leaves "approved", so they cannot drift), and
+    its search entry (its replies' text is indexed with it)."""
+    approved = Reply.objects.filter(topic=OuterRef("pk"), state=ModerationState.APPROVED)
+    count = approved.order_by().values("topic").annotate(n=Count("pk")).values("n")
+    latest = approved.order_by("-created_at").values("created_at")[:1]
+    Topic.objects.filter(pk=topic.pk).update(
+        reply_count=Coalesce(Subquery(count, output_field=IntegerField()), 0),
+        # GREATEST skips NULL: a topic without approved replies was last active when opened
+        last_activity_at=Greatest("created_at", Subquery(latest)),
+    )
+    _reindex(topic)
+
+
 def _left_approved(reply: Reply) -> None:
     """A reply that was published is not any more: it stops being the accepted answer, and
     the topic's counters and search entry follow."""
     Topic.objects.filter(pk=reply.topic_id, accepted_reply=reply).update(accepted_reply=None)
-    Topic.objects.filter(pk=reply.topic_id, reply_count__gt=0).update(
-        reply_count=F("reply_count") - 1
-    )
-    _reindex(reply.topic)
+    _recount(reply.topic)
 
 
 def _edit_held_for(user, text: str, category: ForumCategory) -> str:
@@ -619,7 +638,7 @@ def topic_merge(*, moderator, topic: Topic, into: Topic, reason: str = "") -> To
         raise ValidationError(_("A topic cannot be merged into itself."), code="same_topic")
     _require_moderator(moderator, topic.category)
     _require_moderator(moderator, into.category)
-    opening = Reply.objects.create(
+    Reply.objects.create(  # its opening post, as a reply
         topic=into,
         author=topic.author,
         body=topic.body,
@@ -627,30 +646,26 @@ def topic_merge(*, moderator, topic: Topic, into: Topic, reason: str = "") -> To
         state=topic.state,
         created_at=topic.created_at,
     )
-    moved = topic.replies.exclude(pk=opening.pk).update(topic=into)
-    # votes carry over (one per person); votes of deleted accounts live on only in the score
-    anonymous_votes = max(0, topic.score - topic.votes.count())
-    carried = (
-        Vote.objects.filter(topic=topic)
-        .exclude(user__in=Vote.objects.filter(topic=into).values("user"))
-        .update(topic=into)
-    )
+    moved = topic.replies.update(topic=into)
+    # votes carry over, one per person: a vote for both topics, or by `into`'s author for
+    # their own topic, is dropped; votes of deleted accounts (no user) all carry over
+    dropped = Q(user__in=Vote.objects.filter(topic=into, user__isnull=False).values("user"))
+    if into.author_id is not None:
+        dropped |= Q(user_id=into.author_id)
+    Vote.objects.filter(dropped, topic=topic).delete()
+    Vote.objects.filter(topic=topic).update(topic=into)
+    Topic.objects.filter(pk=into.pk).update(score=Vote.objects.filter(topic=into).count())
     for sub in Subscription.objects.filter(topic=topic):
         Subscription.objects.get_or_create(user_id=sub.user_id, topic=into)
-    approved = into.replies.filter(state=ModerationState.APPROVED)
-    into.reply_count = approved.count()
-    into.score = into.score + carried + anonymous_votes
-    into.last_activity_at = max(into.last_activity_at, topic.last_activity_at)
-    into.save(update_fields=["reply_count", "score", "last_activity_at"])
+    _recount(into)
     topic.merged_into = into
     topic.closed = True
     topic.accepted_reply = None
     topic.reply_count = 0
     topic.score = 0
     topic.save(update_fields=["merged_into", "closed", "accepted_reply", "reply_count", "score"])
-    Vote.objects.filter(topic=topic).delete()
     _record(moderator, Action.MERGE, topic=topic, reason=reason or f"→ {into.pk} ({moved})")
-    _reindex(into)
+    into.refresh_from_db()
     return into
 
 
@@ -700,11 +715,11 @@ def moderation_approve(*, moderator, topic: Topic | None = None, reply: Reply | 
     """Publish a post that waited in the queue; its mentions and followers are told now."""
     post, parent = _target(topic, reply)
     _require_moderator(moderator, parent.category)
-    was_pending = post.state == ModerationState.PENDING
+    was_approved = post.state == ModerationState.APPROVED
     post.state = ModerationState.APPROVED
-    post.save(update_fields=["state"])
+    post.save(update_fields=["state"])  # a topic's search entry follows the save
     _record(moderator, Action.APPROVE, topic=parent, reply=reply)
-    if was_pending:
+    if not was_approved:  # waiting, or rejected before: it enters the thread now
         if reply is not None:
             _publish_reply(reply)
         else:
@@ -713,7 +728,6 @@ def moderation_approve(*, moderator, topic: Topic | None = None, reply: Reply | 
                 reply=None,
                 mentioned=_mentioned_users(parent.body, category=parent.category),
             )
-            _reindex(parent)
     return post
 
 
@@ -725,11 +739,7 @@ def _reject(moderator, topic, reply, reason: str, action: str):
     post.moderation_reason = (reason or "")[:200]
     post.save(update_fields=["state", "moderation_reason"])
     if reply is not None and was_approved:
-        Topic.objects.filter(pk=reply.topic_id, reply_count__gt=0).update(
-            reply_count=F("reply_count") - 1
-        )
-        Topic.objects.filter(pk=reply.topic_id, accepted_reply=reply).update(accepted_reply=None)
-        _reindex(parent)
+        _left_approved(reply)
     Report.objects.filter(topic=topic, reply=reply, resolved=False).update(
         resolved=True, resolved_by=moderator, resolved_at=timezone.now()
     )
@@ -897,6 +907,5 @@ def anonymise_user(*, user) -> None:
     Subscription.objects.filter(user=user).delete()
     Report.objects.filter(reporter=user).update(reporter=None)
     DigestState.objects.filter(user=user).delete()
-    # Votes are rows with a user: the scores are stored on the posts, so deleting the rows keeps
-    # every score as it was while nothing about the person remains.
-    Vote.objects.filter(user=user).delete()
+    # the votes stay, without the person: every score still equals its posts' vote rows
+    Vote.objects.filter(user=user).update(user=None)

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -56,16 +55,7 @@ def _int(value) -> int:
 
 @require_GET
 def index(request):
-    categories = (
-        selectors.categories_visible(request.user)
-        .annotate(
-            topic_count=Count(
-                "topics",
-                filter=Q(topics__state=ModerationState.APPROVED, topics__merged_into__isnull=True),
-            )
-        )
-        .order_by("position", "name")
-    )
+    categories = selectors.categories_with_topic_counts(request.user)
     return render(
         request,
         "forum/index.html",

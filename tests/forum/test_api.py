@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django_tenants.utils import tenant_context
@@ -34,6 +35,23 @@ def test_read_categories_and_topics(forum_a):
     replies = client.get(f"/api/v1/forum-topics/{forum_a.topic.pk}/replies/").json()["results"]
     assert replies[0]["body"].startswith("Open **Billing**")
     assert client.get("/api/v1/forum-topics/abc/").status_code == 404
+
+
+def test_category_counts_leave_merged_topics_out_like_the_page(forum_a):
+    with tenant_context(forum_a.tenant):
+        staff = make_customer("agent@company.example", is_staff=True)
+        duplicate = services.topic_create(
+            author=forum_a.carol, category=forum_a.public, title="Dup", body="Same"
+        )
+        services.topic_merge(moderator=staff, topic=duplicate, into=forum_a.topic)
+    client = forum_a.client()
+    counts = {
+        c["slug"]: c["topic_count"]
+        for c in client.get("/api/v1/forum-categories/").json()["results"]
+    }
+    assert counts == {"questions": 1}
+    page = client.get("/forum/").content.decode()
+    assert len(re.findall(r"\b1 topic\b", page)) == 1, page[page.index("<main") :][:1500]
 
 
 def test_private_category_not_reachable_by_id(forum_a):

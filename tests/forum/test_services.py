@@ -333,3 +333,44 @@ def test_reply_lookup_does_not_load_the_thread(forum_a):
     )
     with pytest.raises(Http404):
         selectors.reply_get_for_user(user=forum_a.alice, reply_id=reply.pk)
+
+
+def test_counters_follow_replies_in_and_out_of_the_thread(forum_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    staff = make_customer("agent@company.example", is_staff=True)
+    topic = forum_a.topic
+    late = services.reply_create(author=forum_a.carol, topic=topic, body="late")
+    Reply.objects.filter(pk=late.pk).update(created_at=timezone.now() + timedelta(hours=1))
+    services.moderation_reject(moderator=staff, reply=late)
+    topic = Topic.objects.get(pk=topic.pk)
+    answer = Reply.objects.get(pk=forum_a.answer.pk)
+    assert topic.reply_count == 1
+    assert topic.last_activity_at == answer.created_at  # the rejected reply no longer counts
+    services.moderation_approve(moderator=staff, reply=Reply.objects.get(pk=late.pk))
+    topic = Topic.objects.get(pk=topic.pk)
+    assert topic.reply_count == 2  # a rejected reply approved after all counts again
+    assert topic.last_activity_at == Reply.objects.get(pk=late.pk).created_at
+    services.moderation_reject(moderator=staff, reply=Reply.objects.get(pk=late.pk))
+    services.moderation_reject(moderator=staff, reply=answer)
+    topic = Topic.objects.get(pk=topic.pk)
+    assert (topic.reply_count, topic.last_activity_at) == (0, topic.created_at)
+
+
+def test_votes_of_deleted_accounts_still_count_after_a_merge(forum_a):
+    staff = make_customer("agent@company.example", is_staff=True)
+    duplicate = services.topic_create(
+        author=forum_a.carol, category=forum_a.public, title="Export invoices?", body="Same"
+    )
+    services.topic_vote(user=forum_a.alice, topic=duplicate)
+    services.topic_vote(user=forum_a.bob, topic=duplicate)
+    services.topic_vote(user=forum_a.bob, topic=forum_a.topic)
+    services.anonymise_user(user=forum_a.alice)
+    assert Vote.objects.filter(topic=duplicate, user=None).count() == 1  # kept, without her
+    into = services.topic_merge(moderator=staff, topic=duplicate, into=forum_a.topic)
+    # bob's vote counts once; the deleted account's vote carries over
+    assert into.score == 2 == Vote.objects.filter(topic=into).count()
+    assert Vote.objects.filter(topic=into, user=None).count() == 1
+    assert Topic.objects.get(pk=duplicate.pk).score == 0
