@@ -11,38 +11,25 @@ checks are in modules.ideas.services, shared by both):
 - POST /api/v1/ideas/<id>/vote-on-behalf/ {"email", "note"}     staff: a customer's vote
 
 Reading needs no sign-in; writing needs a customer who may take part. Errors are RFC 7807
-problem documents (api.errors); writes are throttled per person and tenant.
+problem documents (api.errors: a service's ValidationError is a 400 with its field errors, a
+spent vote budget a 409); writes are throttled per person and tenant ("ideas_write").
 """
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.settings import api_settings
 
+from api.throttling import TenantWriteThrottle
 from api.viewsets import ModuleViewSetMixin
 from modules.accounts.selectors import display_name, is_staff_member
 from modules.ideas import selectors, services
 from modules.ideas.models import Idea, IdeaCategory, IdeaComment, Status
-from modules.ideas.services import BODY_MAX, COMMENT_MAX, NOTE_MAX, TITLE_MAX, IdeaError
-
-
-class IdeaWriteThrottle(SimpleRateThrottle):
-    """Writes (ideas, votes, comments, follows) per person (or address) and tenant."""
-
-    scope = "ideas_write"
-    rate = "60/minute"
-
-    def get_cache_key(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return None
-        ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)
-        return f"{connection.schema_name}:throttle_ideas_write_{ident}"
+from modules.ideas.services import BODY_MAX, COMMENT_MAX, NOTE_MAX, TITLE_MAX
 
 
 class VoteBudgetConflict(exceptions.APIException):
@@ -52,10 +39,15 @@ class VoteBudgetConflict(exceptions.APIException):
 
 
 class AuthorField(serializers.Field):
-    def to_representation(self, user):
-        if user is None:
-            return {"name": gettext("Deleted user"), "staff": False}
-        return {"name": display_name(user), "staff": is_staff_member(user)}
+    """The author's shown name (customer accounts' display name: "Deleted user" once they left)
+    and whether they are staff. Reads the whole object: DRF renders an empty `author` as null
+    without asking the field."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return {"name": display_name(obj.author), "staff": is_staff_member(obj.author)}
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -65,12 +57,14 @@ class CategorySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IdeaSerializer(serializers.ModelSerializer):
+class IdeaListSerializer(serializers.ModelSerializer):
+    """A row of the board (the description only comes with one idea: rendering the Markdown of
+    every row would make the list slow)."""
+
     url = serializers.SerializerMethodField(help_text="The idea's page.")
-    body_html = serializers.CharField(read_only=True, help_text="The description as safe HTML.")
     status_label = serializers.SerializerMethodField()
     category = CategorySerializer(read_only=True, allow_null=True)
-    author = AuthorField(read_only=True)
+    author = AuthorField()
     comment_count = serializers.IntegerField(source="comment_total", read_only=True)
     has_voted = serializers.BooleanField(read_only=True, help_text="The caller voted for it.")
     is_following = serializers.BooleanField(read_only=True, help_text="The caller follows it.")
@@ -82,8 +76,6 @@ class IdeaSerializer(serializers.ModelSerializer):
             "title",
             "slug",
             "url",
-            "body",
-            "body_html",
             "status",
             "status_label",
             "category",
@@ -106,6 +98,16 @@ class IdeaSerializer(serializers.ModelSerializer):
         return str(Status(idea.status).label)
 
 
+class IdeaSerializer(IdeaListSerializer):
+    """One idea, with its description."""
+
+    body_html = serializers.CharField(read_only=True, help_text="The description as safe HTML.")
+
+    class Meta(IdeaListSerializer.Meta):
+        fields = [*IdeaListSerializer.Meta.fields, "body", "body_html"]
+        read_only_fields = fields
+
+
 class IdeaCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX)
     body = serializers.CharField(max_length=BODY_MAX, required=False, allow_blank=True)
@@ -119,7 +121,7 @@ class IdeaCreateSerializer(serializers.Serializer):
 
 
 class CommentSerializer(serializers.ModelSerializer):
-    author = AuthorField(read_only=True)
+    author = AuthorField()
     body_html = serializers.CharField(read_only=True)
 
     class Meta:
@@ -152,14 +154,6 @@ FOLLOW_STATE = inline_serializer(
 )
 
 
-def _raise_api_error(error: IdeaError):
-    if isinstance(error, services.VoteBudgetSpent):
-        raise VoteBudgetConflict(" ".join(error.messages))
-    if hasattr(error, "error_dict"):
-        raise exceptions.ValidationError(error.message_dict)
-    raise exceptions.ValidationError({"non_field_errors": error.messages})
-
-
 @extend_schema(
     parameters=[
         OpenApiParameter("sort", str, enum=list(selectors.SORTS), description="Default trending."),
@@ -180,10 +174,12 @@ class IdeaViewSet(
     module_key = "ideas"
     serializer_class = IdeaSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, TenantWriteThrottle]
+    throttle_scope = "ideas_write"
     queryset = Idea.objects.none()  # for the schema; get_queryset is the real one
 
-    def get_throttles(self):
-        return [*super().get_throttles(), IdeaWriteThrottle()]
+    def get_serializer_class(self):
+        return IdeaListSerializer if self.action == "list" else super().get_serializer_class()
 
     def get_queryset(self):
         params = self.request.query_params
@@ -195,14 +191,6 @@ class IdeaViewSet(
                 category=params.get("category") or "",
             )
         return selectors.with_listing(selectors.ideas_visible(), self.request.user).order_by("pk")
-
-    def handle_exception(self, exc):
-        if isinstance(exc, IdeaError):
-            try:
-                _raise_api_error(exc)
-            except exceptions.APIException as api_error:
-                exc = api_error
-        return super().handle_exception(exc)
 
     def _fresh(self, idea: Idea) -> Idea:
         return self.get_queryset().get(pk=idea.pk)
@@ -232,7 +220,10 @@ class IdeaViewSet(
             services.idea_unvote(idea=idea, user=request.user)
             code = status.HTTP_200_OK
         else:
-            services.idea_vote(idea=idea, user=request.user)
+            try:
+                services.idea_vote(idea=idea, user=request.user)
+            except services.VoteBudgetSpent as error:
+                raise VoteBudgetConflict(" ".join(error.messages)) from error
             code = status.HTTP_201_CREATED
         idea = self._fresh(idea)
         return Response({"vote_count": idea.vote_count, "has_voted": idea.has_voted}, status=code)

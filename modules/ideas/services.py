@@ -43,7 +43,7 @@ class IdeaError(ValidationError):
 
 
 class VoteBudgetSpent(IdeaError):
-    pass
+    """The customer has no votes left (the API answers 409)."""
 
 
 def can_manage(user) -> bool:
@@ -162,7 +162,8 @@ def idea_vote(*, idea: Idea, user) -> IdeaVote:
                     "You have used all %(budget)d of your votes. Withdraw a vote from another "
                     "idea to vote for this one."
                 )
-                % {"budget": budget}
+                % {"budget": budget},
+                code="vote_budget_spent",
             )
     vote = _add_vote(idea=idea, user=user)
     if vote is None:

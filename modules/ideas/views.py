@@ -19,8 +19,9 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework.settings import api_settings
 
 from cms.ratelimit import client_ip, hit
 from modules.accounts.selectors import can_participate
@@ -44,6 +45,16 @@ def _back(request, idea: Idea | None = None) -> str:
     ):
         return target
     return idea.get_absolute_url() if idea is not None else "/ideas/"
+
+
+TOO_FAST = gettext_lazy("Too many actions in a short time. Try again in a minute.")
+
+
+def _write_allowed(request) -> bool:
+    """Count one write (an idea, a vote, a follow, a comment) of this person on the pages, at
+    the rate the API allows them ("ideas_write")."""
+    rate = api_settings.DEFAULT_THROTTLE_RATES["ideas_write"]
+    return hit("ideas-write", str(request.user.pk), rate)[0]
 
 
 def _error_text(error: IdeaError) -> str:
@@ -109,6 +120,10 @@ def new(request):
     if not can_participate(request.user):
         return render(request, "ideas/cannot_participate.html", _base_context(request), status=403)
     form = IdeaForm(request.POST or None)
+    if request.method == "POST" and not _write_allowed(request):
+        form.is_valid()
+        form.add_error(None, TOO_FAST)
+        return render(request, "ideas/new.html", _base_context(request, form=form), status=429)
     if request.method == "POST" and form.is_valid():
         try:
             idea = services.idea_create(
@@ -213,6 +228,9 @@ def _participant_action(request, pk: int, action):
     idea = _idea_for_action(request, pk)
     if not request.user.is_authenticated:
         return redirect(login_url(idea.get_absolute_url()))
+    if not _write_allowed(request):
+        messages.error(request, TOO_FAST)
+        return redirect(_back(request, idea))
     try:
         message = action(idea)
     except PermissionDenied as error:

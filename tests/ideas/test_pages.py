@@ -182,6 +182,30 @@ def test_idea_page_vote_unvote_follow_comment(board_a, tenant_a, people_a, clien
     assert client_a.get("/ideas/999999-nope/").status_code == 404
 
 
+def test_page_writes_are_limited(board_a, tenant_a, people_a, settings):
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**rates, "ideas_write": "3/minute"},
+    }
+    idea = board_a["fresh"]
+    bob = client_for(tenant_a, people_a["bob"])
+    for n in range(4):
+        response = bob.post(f"/ideas/{idea.pk}/comment/", {"body": f"Comment {n}"}, follow=True)
+    assert "Too many actions in a short time." in response.content.decode()
+    with tenant_context(tenant_a):
+        assert idea.comments.count() == 3
+    response = bob.post("/ideas/new/", {"title": "One idea too many"})
+    assert response.status_code == 429
+    with tenant_context(tenant_a):
+        assert not Idea.objects.filter(title="One idea too many").exists()
+    # another customer has their own allowance
+    cat = client_for(tenant_a, people_a["cat"])
+    assert cat.post(f"/ideas/{idea.pk}/follow/").status_code == 302
+    with tenant_context(tenant_a):
+        assert idea.follows.filter(user=people_a["cat"]).exists()
+
+
 def test_customer_cannot_use_staff_controls(board_a, tenant_a, people_a):
     idea, other = board_a["fresh"], board_a["old"]
     for who in ("bob", "staff"):  # a customer, and staff without the ideas permission
