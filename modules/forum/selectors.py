@@ -255,7 +255,7 @@ def moderation_queue(*, user) -> dict:
     )
     replies = (
         Reply.objects.filter(reply_scope, state=ModerationState.PENDING)
-        .select_related("author", "topic", "topic__category")
+        .select_related("author__customer_profile", "topic", "topic__category")
         .order_by("created_at")
     )
     reports = (

@@ -473,7 +473,7 @@ def moderation(request):
         raise PermissionDenied
     queue = selectors.moderation_queue(user=request.user)
     for post in [*queue["topics"], *queue["replies"]]:
-        post.author_name = display_name(post.author) if post.author else _("Deleted user")
+        post.author_name = display_name(post.author)
     return render(request, "forum/moderation.html", queue)
 
 

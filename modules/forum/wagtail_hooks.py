@@ -114,6 +114,10 @@ class ModerationLogViewSet(SnippetViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
 
+    def get_queryset(self, request):
+        # the columns name the moderator, the topic and the person acted on: one query a page
+        return ModerationAction.objects.select_related("moderator", "topic", "target_user")
+
 
 register_permission_policy(ModerationAction, ReadOnlyPolicy(ModerationAction))
 

@@ -212,3 +212,42 @@ def test_author_edits_own_topic(forum_a):
 def test_my_activity_lists_forum_posts(forum_a):
     body = forum_a.client(forum_a.bob).get("/account/activity/").content.decode()
     assert "Forum replies" in body and "How do I export flamingo invoices?" in body
+
+
+def test_moderation_pages_do_not_grow_queries(
+    forum_a, admin_client_a, django_assert_max_num_queries
+):
+    from modules.forum.models import ForumSettings
+
+    with tenant_context(forum_a.tenant):
+        staff = make_customer("agent@company.example", is_staff=True)
+        rules = ForumSettings.load()
+        rules.blocked_keywords = "casino"
+        rules.save()
+    moderator = forum_a.client(staff)
+    urls = {
+        moderator: "/forum/moderation/",
+        admin_client_a: "/admin/snippets/forum/moderationaction/",
+    }
+
+    def add_work(n: int) -> None:
+        with tenant_context(forum_a.tenant):
+            author = make_customer(f"writer{n}@customer.example", first_name=f"W{n}")
+            services.topic_create(
+                author=author, category=forum_a.public, title=f"Casino {n}", body="b"
+            )
+            services.reply_create(author=author, topic=forum_a.topic, body=f"casino {n}")
+            reply = services.reply_create(author=author, topic=forum_a.topic, body=f"ok {n}")
+            services.report_create(reporter=forum_a.carol, reply=reply, reason=f"rude {n}")
+            services.topic_pin(moderator=staff, topic=forum_a.topic, pinned=n % 2 == 0)
+
+    add_work(0)
+    for client, url in urls.items():
+        client.get(url)  # warm caches (settings, site)
+    before = {url: _queries(client, url) for client, url in urls.items()}
+    for n in range(1, 10):
+        add_work(n)
+    for client, url in urls.items():
+        with django_assert_max_num_queries(before[url]):
+            assert client.get(url).status_code == 200, url
+    assert "W9" in moderator.get("/forum/moderation/").content.decode()
