@@ -18,6 +18,7 @@ from modules.ideas.models import (
     Status,
     StatusChange,
 )
+from modules.ideas.services import idea_recount
 
 CUSTOMERS = [
     ("maria@customer.example", "Maria", "Lopez"),
@@ -128,10 +129,10 @@ def ideas_demo_content(*, home=None) -> None:
             StatusChange.objects.create(
                 idea=idea, old_status=Status.OPEN, new_status=status, note=note
             )
+        idea_recount(idea=idea)
         Idea.objects.filter(pk=idea.pk).update(
             created_at=created,
             status=status,
-            vote_count=len(voters),
             shipped_at=now - timedelta(days=days // 3) if status == Status.DONE else None,
         )
     first = Idea.objects.get(title="Export invoices to CSV")

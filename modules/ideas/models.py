@@ -79,9 +79,10 @@ class IdeaQuerySet(SearchableQuerySetMixin, models.QuerySet):
 
 
 class Idea(index.Indexed, models.Model):
-    """One suggestion on the board. `vote_count` is kept by the vote services (never counted on
-    the fly), so the board sorts a thousand ideas with one query. A merged duplicate keeps its
-    row (and address, which redirects to `merged_into`) but leaves every list and search."""
+    """One suggestion on the board. `vote_count` is stored (written only by
+    services.idea_recount), so the board sorts a thousand ideas with one query. A merged
+    duplicate keeps its row (and address, which redirects to `merged_into`) but leaves every
+    list and search."""
 
     title = models.CharField(_("title"), max_length=160)
     slug = models.SlugField(_("slug"), max_length=80, allow_unicode=True, blank=True)

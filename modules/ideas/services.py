@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -120,6 +120,16 @@ def votes_left(user) -> int | None:
     return max(0, budget - votes_in_use(user))
 
 
+def idea_recount(*, idea: Idea) -> int:
+    """Count the idea's votes into `Idea.vote_count` (and onto `idea`): the one writer of that
+    column. The row is locked first, so the count, a statement later, sees every vote committed
+    by a transaction that held the lock before (two votes at once both count)."""
+    list(Idea.objects.select_for_update(no_key=True).filter(pk=idea.pk).values("pk"))
+    idea.vote_count = IdeaVote.objects.filter(idea_id=idea.pk).count()
+    Idea.objects.filter(pk=idea.pk).update(vote_count=idea.vote_count)
+    return idea.vote_count
+
+
 def _add_vote(*, idea: Idea, user, added_by=None, note: str = "") -> IdeaVote | None:
     """Insert the vote and count it, or None when the customer had voted already. The unique
     constraint decides between two simultaneous clicks; a savepoint keeps the loser's
@@ -129,8 +139,7 @@ def _add_vote(*, idea: Idea, user, added_by=None, note: str = "") -> IdeaVote | 
             vote = IdeaVote.objects.create(idea=idea, user=user, added_by=added_by, note=note)
     except IntegrityError:
         return None
-    Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") + 1)
-    idea.refresh_from_db(fields=["vote_count"])
+    idea_recount(idea=idea)
     _follow(idea, user)
     return vote
 
@@ -180,8 +189,7 @@ def idea_unvote(*, idea: Idea, user) -> bool:
         raise IdeaError(_("This idea is closed for voting."))
     deleted, _rows = IdeaVote.objects.filter(idea=idea, user=user).delete()
     if deleted:
-        Idea.objects.filter(pk=idea.pk, vote_count__gt=0).update(vote_count=F("vote_count") - 1)
-        idea.refresh_from_db(fields=["vote_count"])
+        idea_recount(idea=idea)
     return bool(deleted)
 
 
@@ -320,11 +328,10 @@ def idea_merge(*, duplicate: Idea, into: Idea, by) -> Idea:
     IdeaFollow.objects.filter(idea=duplicate, user__in=following).delete()
     IdeaFollow.objects.filter(idea=duplicate).update(idea=into)
 
-    into.vote_count = IdeaVote.objects.filter(idea=into).count()
-    into.save(update_fields=["vote_count", "updated_at"])
+    idea_recount(idea=into)
+    idea_recount(idea=duplicate)
     duplicate.merged_into = into
-    duplicate.vote_count = 0
-    duplicate.save(update_fields=["merged_into", "vote_count", "updated_at"])
+    duplicate.save(update_fields=["merged_into", "updated_at"])
     for earlier in Idea.objects.filter(merged_into=duplicate):  # keep redirects one hop long
         earlier.merged_into = into
         earlier.save(update_fields=["merged_into"])

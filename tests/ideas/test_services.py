@@ -221,6 +221,66 @@ def test_two_simultaneous_votes_count_once(people_a, tenant_a):
     assert run_committed(check_and_clean) == (1, 1)
 
 
+def test_the_vote_count_is_recounted_not_nudged(idea, people_a):
+    """Every vote, withdrawal, merge and staff vote counts the votes again, so a count that
+    drifted (a row edited by hand, a restore) is right after the next change."""
+    services.idea_vote(idea=idea, user=people_a["bob"])
+    services.idea_vote(idea=idea, user=people_a["cat"])
+    Idea.objects.filter(pk=idea.pk).update(vote_count=0)
+    services.idea_unvote(idea=idea, user=people_a["bob"])
+    assert Idea.objects.get(pk=idea.pk).vote_count == idea.vote_count == 1
+    Idea.objects.filter(pk=idea.pk).update(vote_count=7)
+    services.idea_vote(idea=idea, user=people_a["bob"])
+    assert Idea.objects.get(pk=idea.pk).vote_count == 2
+
+
+def test_votes_of_two_customers_at_once_both_count(people_a, tenant_a):
+    from django_tenants.utils import tenant_context
+
+    def setup():
+        with tenant_context(tenant_a):
+            author = make_customer("pair-author@x.example")
+            voters = [make_customer(f"pair-{n}@x.example") for n in (1, 2)]
+            idea = services.idea_create(author=author, title="Pair")
+            return idea.pk, [voter.pk for voter in voters], author.pk
+
+    idea_pk, voter_pks, author_pk = run_committed(setup)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def vote(voter_pk):
+        from django.contrib.auth import get_user_model
+
+        try:
+            with tenant_context(tenant_a):
+                voter = get_user_model().objects.get(pk=voter_pk)
+                idea = Idea.objects.get(pk=idea_pk)
+                barrier.wait(timeout=10)
+                services.idea_vote(idea=idea, user=voter)
+        except Exception as error:  # a deadlock would show here
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=vote, args=(pk,)) for pk in voter_pks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    def check_and_clean():
+        from django.contrib.auth import get_user_model
+
+        with tenant_context(tenant_a):
+            count = Idea.objects.get(pk=idea_pk).vote_count
+            Idea.objects.filter(pk=idea_pk).delete()
+            get_user_model().objects.filter(pk__in=[*voter_pks, author_pk]).delete()
+            return count
+
+    assert run_committed(check_and_clean) == 2
+    assert errors == []
+
+
 def test_vote_on_behalf_is_for_managers_only(idea, people_a):
     for who in ("bob", "staff"):  # a customer, and staff without the ideas permission
         with pytest.raises(PermissionDenied):
