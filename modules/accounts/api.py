@@ -22,7 +22,6 @@ from api.throttling import TenantUserRateThrottle
 from api.viewsets import ModuleViewSetMixin
 from modules.accounts import selectors, services
 from modules.accounts.models import NotificationKind
-from modules.accounts.notifications import wants
 
 SWITCHABLE_KINDS = [kind for kind in NotificationKind.values if kind != NotificationKind.ACCOUNT]
 
@@ -78,6 +77,7 @@ class DeleteSerializer(serializers.Serializer):
 
 def _profile_data(request, user) -> dict:
     profile = services.profile_get_or_create(user=user)
+    wanted = selectors.notification_preferences(user)
     return {
         "email": user.email,
         "display_name": profile.display_name,
@@ -91,7 +91,7 @@ def _profile_data(request, user) -> dict:
             if profile.organization
             else None
         ),
-        "notifications": {kind: wants(user, kind) for kind in SWITCHABLE_KINDS},
+        "notifications": {kind: wanted[kind] for kind in SWITCHABLE_KINDS},
     }
 
 
@@ -127,18 +127,14 @@ class AccountViewSet(ModuleViewSetMixin, viewsets.ViewSet):
         if request.method == "PATCH":
             serializer = ProfileSerializer(data=request.data, partial=True)
             serializer.is_valid(raise_exception=True)
-            current = _profile_data(request, user)
+            profile = services.profile_get_or_create(user=user)
             data = serializer.validated_data
-            try:
-                services.profile_update(
-                    user=user,
-                    display_name=data.get("display_name", current["display_name"]),
-                    language=data.get("language", current["language"]),
-                    notifications=data.get("notifications") or {},
-                )
-            except DjangoValidationError as exc:
-                _raise_validation(exc)
-            user.refresh_from_db()
+            services.profile_update(
+                user=user,
+                display_name=data.get("display_name", profile.display_name),
+                language=data.get("language", profile.language),
+                notifications=data.get("notifications") or {},
+            )
         return Response(_profile_data(request, user))
 
     @extend_schema(

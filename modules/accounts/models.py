@@ -126,10 +126,6 @@ class Organization(models.Model):
     def domains_display(self) -> str:
         return ", ".join(self.email_domains or [])
 
-    @property
-    def member_count(self) -> int:
-        return self.members.count()
-
 
 def avatar_path(instance: CustomerProfile, filename: str) -> str:
     # a fresh random name on every upload: old links stop working, nobody can guess one

@@ -50,16 +50,21 @@ def preferences(users, kind: str) -> dict[int, bool]:
             user_id__in=[user.pk for user in users], kind=kind
         ).values_list("user_id", "email")
     )
-    default = kind in DEFAULT_ON
-    return {
-        user.pk: kind == NotificationKind.ACCOUNT
-        or bool(
-            getattr(user, "email", "")
-            and getattr(user, "is_active", False)
-            and choices.get(user.pk, default)
-        )
-        for user in users
-    }
+    return {user.pk: _wanted(user, kind, choices.get(user.pk)) for user in users}
+
+
+def _wanted(user, kind: str, choice: bool | None) -> bool:
+    """The rule for one person and kind, given their stored choice (None: none stored)."""
+    if kind == NotificationKind.ACCOUNT:
+        return True
+    reachable = bool(getattr(user, "email", "") and getattr(user, "is_active", False))
+    return reachable and bool(kind in DEFAULT_ON if choice is None else choice)
+
+
+def preferences_of(user) -> dict[str, bool]:
+    """kind → whether `user` gets emails of it, for every kind, in one query."""
+    choices = dict(NotificationSetting.objects.filter(user=user).values_list("kind", "email"))
+    return {kind: _wanted(user, kind, choices.get(kind)) for kind in NotificationKind.values}
 
 
 def wants(user, kind: str) -> bool:

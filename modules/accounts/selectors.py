@@ -57,6 +57,14 @@ def customers():
     ).select_related("user", "organization")
 
 
+def notification_preferences(user) -> dict[str, bool]:
+    """kind → whether `user` gets emails of that kind (account messages always), one query:
+    what the profile page and the API show."""
+    from modules.accounts.notifications import preferences_of
+
+    return preferences_of(user)
+
+
 def user_by_email(email: str, **filters):
     """The account of `email`: the one whose username is the address (customer accounts'
     rule), else one whose email matches case-insensitively (staff made another way); None."""
@@ -80,6 +88,18 @@ def user_pending_verification(user_id):
         )
         .select_related("customer_profile")
         .first()
+    )
+
+
+def organizations_with_member_count():
+    """Organizations with `members_total` (their customers, deleted ones not counted), counted
+    in the same query."""
+    from django.db.models import Count, Q
+
+    from modules.accounts.models import Organization
+
+    return Organization.objects.annotate(
+        members_total=Count("members", filter=Q(members__deleted_at__isnull=True))
     )
 
 

@@ -119,11 +119,14 @@ def normalise_domains(domains) -> list[str]:
 
 
 def profile_get_or_create(*, user) -> CustomerProfile:
-    profile = CustomerProfile.objects.filter(user=user).first()
-    if profile is None:
+    """The user's profile: the one loaded with them (select_related, or an earlier call), else
+    read or made now, and kept on the user for the next caller."""
+    try:
+        return user.customer_profile
+    except CustomerProfile.DoesNotExist:
         profile, _created = CustomerProfile.objects.get_or_create(user=user)
         user.customer_profile = profile
-    return profile
+        return profile
 
 
 def _absolute(base_url: str, path: str) -> str:
@@ -161,9 +164,7 @@ def customer_signup(
         raise ValidationError({"password": exc.messages}) from None
     hashed = make_password(password)
 
-    existing = User.objects.filter(username=email).first() or (
-        User.objects.filter(email__iexact=email).first()
-    )
+    existing = user_by_email(email)
     if existing is None:
         try:
             with transaction.atomic():
@@ -491,10 +492,7 @@ def customer_invite(
         validate_email(email)
     except ValidationError:
         raise ValidationError({"email": _("Enter a valid email address.")}) from None
-    if (
-        User.objects.filter(username=email).exists()
-        or User.objects.filter(email__iexact=email).exists()
-    ):
+    if user_by_email(email) is not None:
         raise ValidationError({"email": _("This address already has an account.")})
     user = User(username=email, email=email)
     user.set_unusable_password()

@@ -32,8 +32,7 @@ from modules.accounts.forms import (
     SetPasswordForm,
     SignupForm,
 )
-from modules.accounts.models import AccountSettings, NotificationKind
-from modules.accounts.notifications import wants
+from modules.accounts.models import AccountSettings
 
 
 def customer_required(view):
@@ -271,10 +270,6 @@ def password_reset_confirm(request, uidb64: str, token: str):
 # --- profile, activity, privacy ----------------------------------------------------------------
 
 
-def _notification_initial(user) -> dict[str, bool]:
-    return {kind: wants(user, kind) for kind in NotificationKind.values}
-
-
 @never_cache
 @customer_required
 @require_http_methods(["GET", "POST"])
@@ -284,7 +279,7 @@ def profile(request):
     form = ProfileForm(
         request.POST or None,
         initial={"display_name": account.display_name, "language": account.language},
-        notification_initial=_notification_initial(user),
+        notification_initial=selectors.notification_preferences(user),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -340,7 +335,7 @@ def avatar(request):
             {
                 "form": ProfileForm(
                     initial={"display_name": account.display_name, "language": account.language},
-                    notification_initial=_notification_initial(user),
+                    notification_initial=selectors.notification_preferences(user),
                 ),
                 "avatar_form": form,
                 "account": account,

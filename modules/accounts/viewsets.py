@@ -13,7 +13,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -107,11 +107,7 @@ class CustomerInviteForm(WagtailAdminModelForm):
 
     def clean_email(self):
         email = services.normalise_email(self.cleaned_data["email"])
-        model = get_user_model()
-        if (
-            model.objects.filter(username=email).exists()
-            or model.objects.filter(email__iexact=email).exists()
-        ):
+        if selectors.user_by_email(email) is not None:
             raise forms.ValidationError(_("This address already has an account."))
         return email
 
@@ -194,10 +190,28 @@ class OrganizationForm(WagtailAdminModelForm):
 
 
 class OrganizationCreateView(CreateView):
+    """Creates through services.organization_create (a name unique whatever its case; the
+    customers at its domains join); its refusals show on the form."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
     def save_instance(self):
-        organization = super().save_instance()
-        services.organization_adopt_by_domain(organization=organization)
-        return organization
+        data = self.form.cleaned_data
+        return services.organization_create(
+            name=data["name"], email_domains=data.get("email_domains") or []
+        )
+
+
+class OrganizationIndexView(IndexView):
+    def get_base_queryset(self):
+        return selectors.organizations_with_member_count()
 
 
 class OrganizationEditView(EditView):
@@ -216,10 +230,11 @@ class OrganizationViewSet(ModelViewSet):
     list_display = [
         "name",
         Column("domains", label=_("Email domains"), accessor="domains_display"),
-        Column("members", label=_("Members"), accessor="member_count"),
+        Column("members", label=_("Members"), accessor="members_total"),
     ]
     search_fields = ["name"]
     search_backend_name = None
+    index_view_class = OrganizationIndexView
     add_view_class = OrganizationCreateView
     edit_view_class = OrganizationEditView
     edit_handler = ObjectList(

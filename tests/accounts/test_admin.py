@@ -289,3 +289,38 @@ def test_the_customers_admin_does_not_reach_staff_or_the_owner(tenant_a):
         with pytest.raises(PermissionDenied):
             services.customer_anonymise(user=owner)
         assert get_user_model().objects.get(pk=owner.pk).is_active
+
+
+def _organizations_list_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/admin/organizations/")
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_organizations_list_counts_members_in_one_query(tenant_a, admin_client_a):
+    with tenant_context(tenant_a):
+        for number in range(2):
+            services.organization_create(name=f"Few {number}")
+    few = _organizations_list_queries(admin_client_a)
+    make_customer(tenant_a, "member@many.example")
+    with tenant_context(tenant_a):
+        for number in range(18):
+            services.organization_create(name=f"Many {number}", email_domains=["many.example"])
+    assert _organizations_list_queries(admin_client_a) <= few
+    listing = admin_client_a.get("/admin/organizations/").content.decode()
+    assert "Many 0" in listing
+
+
+def test_a_new_organization_name_is_unique_whatever_its_case(tenant_a, admin_client_a):
+    with tenant_context(tenant_a):
+        services.organization_create(name="Globex")
+    again = admin_client_a.post("/admin/organizations/new/", {"name": "GLOBEX"})
+    assert again.status_code == 200 and "An organization with this name exists" in (
+        again.content.decode()
+    )
+    with tenant_context(tenant_a):
+        assert Organization.objects.filter(name__iexact="globex").count() == 1

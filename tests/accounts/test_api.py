@@ -130,3 +130,26 @@ def test_documented_in_the_openapi_schema(client_a):
     assert "get" in spec["paths"]["/api/v1/account/export/"]
     assert "post" in spec["paths"]["/api/v1/account/delete/"]
     assert "Profile" in spec["components"]["schemas"]
+
+
+def test_me_reads_the_preferences_once(tenant_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _user, client = customer_client(tenant_a, "counted@example.com")
+    client.get("/api/v1/account/me/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/account/me/").status_code == 200
+    settings_reads = [q for q in queries.captured_queries if "notificationsetting" in q["sql"]]
+    assert len(settings_reads) == 1
+    with CaptureQueriesContext(connection) as queries:
+        changed = client.patch(
+            "/api/v1/account/me/", {"display_name": "Once"}, content_type="application/json"
+        )
+    assert changed.status_code == 200 and changed.json()["display_name"] == "Once"
+    # the profile is looked up once (a save's own signal handlers may read it back by id)
+    profile_reads = [
+        q for q in queries.captured_queries
+        if 'FROM "accounts_customerprofile" WHERE "accounts_customerprofile"."user_id"' in q["sql"]
+    ]  # fmt: skip
+    assert len(profile_reads) == 1
