@@ -353,7 +353,8 @@ def category_create(*, name: str, slug: str = "", description: str = "") -> Idea
     return IdeaCategory.objects.create(name=name, slug=slug, description=description)
 
 
-# Staff roles (customer accounts' groups) and the ideas rights each gets on a new portal.
+# The ideas rights of customer accounts' staff roles on a new portal (the roles and their groups
+# are accounts': modules.accounts.services.staff_roles_ensure).
 ROLE_PERMISSIONS = {
     "Administrators": [
         "manage_ideas",
@@ -369,11 +370,14 @@ ROLE_PERMISSIONS = {
 
 def ideas_furnish(*, home=None) -> None:
     """A portal's staff roles get their ideas rights: administrators manage ideas, categories
-    and the vote budget; agents (who talk to customers) manage ideas and vote on their behalf."""
-    from django.contrib.auth.models import Group, Permission
+    and the vote budget; agents (who talk to customers) manage ideas and vote on their behalf.
+    A role accounts no longer has fails here, loudly, rather than making a stray group."""
+    from django.contrib.auth.models import Permission
 
-    for name, codenames in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.add(
+    from modules.accounts.services import staff_roles_ensure
+
+    groups = staff_roles_ensure()
+    for role, codenames in ROLE_PERMISSIONS.items():
+        groups[role].permissions.add(
             *Permission.objects.filter(content_type__app_label="ideas", codename__in=codenames)
         )

@@ -16,8 +16,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_staff_roles_can_manage_ideas(tenant_a, people_a):
+    from modules.accounts.services import ROLE_PERMISSIONS as ACCOUNTS_ROLES
+
     with tenant_context(tenant_a):
         services.ideas_furnish()
+        assert set(services.ROLE_PERMISSIONS) <= set(ACCOUNTS_ROLES)  # accounts' roles only
+        admins = Group.objects.get(name="Administrators")
+        assert admins.permissions.filter(codename="change_ideassettings").exists()
+        assert admins.permissions.filter(codename="access_admin").exists()  # accounts' own
         agent = make_customer("agent-role@alpha.example", is_staff=True)
         agent.groups.add(Group.objects.get(name="Agents"))
         moderator = make_customer("mod-role@alpha.example", is_staff=True)
