@@ -223,6 +223,32 @@ def test_joining_a_staff_group_makes_a_staff_member(tenant_a):
         assert not is_staff_member(get_user_model().objects.get(pk=user.pk))
 
 
+def test_staff_status_ends_when_memberships_are_cleared_or_the_group_goes(
+    tenant_a, django_capture_on_commit_callbacks
+):
+    from modules.accounts.selectors import is_staff_member
+
+    def fresh(user):
+        return get_user_model().objects.get(pk=user.pk)
+
+    ann = make_customer(tenant_a, "ann@example.com")
+    ben = make_customer(tenant_a, "ben@example.com")
+    with tenant_context(tenant_a):
+        agents = Group.objects.get(name="Agents")
+        agents.user_set.add(ann, ben)
+        assert is_staff_member(fresh(ann)) and is_staff_member(fresh(ben))
+        ann.groups.clear()  # the user editor's "no groups"
+        assert not is_staff_member(fresh(ann))
+        agents.user_set.add(ann)
+        agents.user_set.clear()  # everyone out of the group
+        assert not is_staff_member(fresh(ann)) and not is_staff_member(fresh(ben))
+        moderators = Group.objects.get(name="Community moderators")
+        moderators.user_set.add(ben)
+        with django_capture_on_commit_callbacks(execute=True):
+            moderators.delete()
+        assert not is_staff_member(fresh(ben))
+
+
 def test_changing_domains_adopts_matching_customers(tenant_a, admin_client_a):
     make_customer(tenant_a, "late@initrode.example")
     with tenant_context(tenant_a):
