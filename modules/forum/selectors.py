@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from modules.accounts.selectors import can_participate as accounts_can_participate
-from modules.accounts.selectors import display_name, is_staff_member
+from modules.accounts.selectors import is_staff_member
 from modules.forum.models import (
     ForumCategory,
     ModerationState,
@@ -151,8 +151,9 @@ def topics_visible(*, user, category: ForumCategory | None = None) -> QuerySet[T
     return Topic.objects.filter(rule, category__in=categories.values("pk"))
 
 
-def topic_list(*, user, category: ForumCategory, solved: str = "") -> QuerySet[Topic]:
-    """Topics of one category for its page: pinned first, then latest activity."""
+def topic_list(*, user, category: ForumCategory | None = None, solved: str = "") -> QuerySet[Topic]:
+    """Topics of one category (or of every one `user` may read) for its page and the API:
+    pinned first, then latest activity; merged topics left out."""
     queryset = topics_visible(user=user, category=category).filter(merged_into__isnull=True)
     if solved == "solved":
         queryset = queryset.filter(kind="question", accepted_reply__isnull=False)
@@ -285,10 +286,6 @@ def similar_topics(*, request, query: str, limit: int = 5) -> list[Topic]:
     except Exception:  # a query the backend cannot parse is no reason to fail while typing
         return []
     return results
-
-
-def author_name(user) -> str:
-    return display_name(user) if user is not None else ""
 
 
 def user_activity(*, user) -> dict:

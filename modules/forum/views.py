@@ -4,8 +4,6 @@ category's topic is a 404 by page as by API), writes through modules.forum.servi
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -16,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cms.jsonld import json_ld
-from modules.accounts.selectors import display_name, is_staff_member
+from modules.accounts.selectors import display_name, is_staff_member, login_url
 from modules.forum import markdown, selectors, services
 from modules.forum.forms import ReplyForm, ReportForm, TopicEditForm, TopicForm
 from modules.forum.models import ModerationState, Reply, Report, Topic
@@ -26,7 +24,7 @@ REPLIES_PER_PAGE = 20
 
 
 def _login_url(request, next_path: str | None = None) -> str:
-    return "/account/login/?" + urlencode({"next": next_path or request.get_full_path()})
+    return login_url(next_path or request.get_full_path())
 
 
 def _signed_in(request):
@@ -90,7 +88,7 @@ def _topic_schema(request, topic: Topic, replies) -> str:
     """schema.org QAPage for a solved question, DiscussionForumPosting for the rest."""
 
     def person(user):
-        return {"@type": "Person", "name": display_name(user) or _("Deleted user")}
+        return {"@type": "Person", "name": display_name(user)}
 
     if topic.solved and topic.accepted_reply is not None:
         answer = topic.accepted_reply
@@ -135,7 +133,7 @@ def _topic_schema(request, topic: Topic, replies) -> str:
 
 def _decorate(posts, user, category):
     for post in posts:
-        post.author_name = display_name(post.author) if post.author else _("Deleted user")
+        post.author_name = display_name(post.author)
         post.staff = is_staff_member(post.author) if post.author else False
         post.editable = selectors.can_edit_reply(user, post) if isinstance(post, Reply) else False
     return posts
@@ -154,7 +152,7 @@ def topic_detail(request, topic_id: int, slug: str = ""):
     replies = selectors.replies_visible(user=user, topic=topic)
     page = Paginator(replies, REPLIES_PER_PAGE).get_page(request.GET.get("page"))
     _decorate(page.object_list, user, topic.category)
-    topic.author_name = display_name(topic.author) if topic.author else _("Deleted user")
+    topic.author_name = display_name(topic.author)
     topic.staff = is_staff_member(topic.author) if topic.author else False
     if topic.accepted_reply_id:
         topic.accepted_reply = (
@@ -169,7 +167,7 @@ def topic_detail(request, topic_id: int, slug: str = ""):
     if quote_id and quote_id.isdigit():
         quoted = replies.filter(pk=int(quote_id)).first()
         if quoted is not None:
-            initial = markdown.quote(quoted.body, display_name(quoted.author) or _("Deleted user"))
+            initial = markdown.quote(quoted.body, display_name(quoted.author))
     elif request.GET.get("quote") == "topic":
         initial = markdown.quote(topic.body, topic.author_name)
     moderator = selectors.can_moderate(user, topic.category)

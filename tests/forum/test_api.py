@@ -9,7 +9,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from modules.forum import services
-from modules.forum.models import Topic, Vote
+from modules.forum.models import ForumSettings, Topic, Vote
 from tests.forum.conftest import make_customer
 
 pytestmark = pytest.mark.django_db
@@ -138,18 +138,42 @@ def test_errors_are_problem_documents(forum_a):
     assert response.status_code == 403
 
 
-def test_writes_are_throttled(forum_a, settings):
-    from modules.forum.api import ForumWriteThrottle
+def test_writes_are_throttled(forum_a, monkeypatch):
+    from api.throttling import TenantWriteThrottle
 
-    saved = ForumWriteThrottle.RATE
-    ForumWriteThrottle.RATE = "2/minute"
-    try:
-        carol = forum_a.client(forum_a.carol)
-        url = f"/api/v1/forum-topics/{forum_a.topic.pk}/replies/"
-        codes = [_post(carol, url, {"body": f"r{n}"}).status_code for n in range(3)]
-        assert codes == [201, 201, 429]
-    finally:
-        ForumWriteThrottle.RATE = saved
+    monkeypatch.setattr(
+        TenantWriteThrottle,
+        "THROTTLE_RATES",
+        {**TenantWriteThrottle.THROTTLE_RATES, "forum_write": "2/minute"},
+    )
+    carol = forum_a.client(forum_a.carol)
+    url = f"/api/v1/forum-topics/{forum_a.topic.pk}/replies/"
+    codes = [_post(carol, url, {"body": f"r{n}"}).status_code for n in range(3)]
+    assert codes == [201, 201, 429]
+    assert carol.get(url).status_code == 200  # reading is not a write
+
+
+def test_a_deleted_author_is_named_as_on_the_pages(forum_a):
+    with tenant_context(forum_a.tenant):
+        services.anonymise_user(user=forum_a.alice)
+    client = forum_a.client()
+    topic = client.get(f"/api/v1/forum-topics/{forum_a.topic.pk}/").json()
+    assert topic["author"] == {"name": "Deleted user", "staff": False}
+    assert "Deleted user" in client.get(forum_a.topic.get_absolute_url()).content.decode()
+
+
+def test_service_errors_keep_their_reasons(forum_a):
+    with tenant_context(forum_a.tenant):
+        young = make_customer("young@customer.example", days_old=0)
+        rules = ForumSettings.load()
+        rules.new_user_posts_per_hour = 1
+        rules.save()
+    client = forum_a.client(young)
+    url = f"/api/v1/forum-topics/{forum_a.topic.pk}/replies/"
+    assert _post(client, url, {"body": "one"}).status_code == 201
+    response = _post(client, url, {"body": "two"})
+    assert response.status_code == 400
+    assert "New accounts can post 1 times an hour" in json.dumps(response.json())
 
 
 def test_in_openapi_schema(forum_a):
