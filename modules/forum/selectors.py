@@ -268,24 +268,17 @@ def moderation_queue(*, user) -> dict:
 
 
 def similar_topics(*, request, query: str, limit: int = 5) -> list[Topic]:
-    """Visible topics matching a title being typed (the portal search backend, as-you-type)."""
-    from wagtail.search.backends import get_search_backend
+    """Topics like a title being typed, through the portal search (what `request` may read:
+    approved, not merged): the last word as a prefix first, then any whole word."""
+    from cms.search import portal_search
 
     query = (query or "").strip()[:200]
     if len(query) < 3:
         return []
-    queryset = Topic.objects.filter(
-        pk__in=topics_visible(user=request.user).filter(state=ModerationState.APPROVED).values("pk")
-    )
-    backend = get_search_backend()
-    try:
-        found = backend.autocomplete(query, queryset)
-        results = list(found[:limit])
-        if not results:
-            results = list(backend.search(query, queryset, operator="or")[:limit])
-    except Exception:  # a query the backend cannot parse is no reason to fail while typing
-        return []
-    return results
+    found = portal_search(query, request, module="forum", autocomplete=True, limit=limit)
+    if not found.hits:
+        found = portal_search(query, request, module="forum", limit=limit)
+    return [hit.obj for hit in found.hits[:limit]]
 
 
 def user_activity(*, user) -> dict:

@@ -150,7 +150,27 @@ def test_similar_topics_endpoint(forum_a):
         insert_or_update_object(Topic.objects.get(pk=forum_a.topic.pk))
     data = forum_a.client().get("/forum/similar/", {"q": "export invoic"}).json()
     assert [r["title"] for r in data["results"]] == ["How do I export flamingo invoices?"]
+    # whole words anywhere in the title when the last one is no prefix
+    data = forum_a.client().get("/forum/similar/", {"q": "flamingo zzzz"}).json()
+    assert [r["title"] for r in data["results"]] == ["How do I export flamingo invoices?"]
     assert forum_a.client().get("/forum/similar/", {"q": "x"}).json() == {"results": []}
+
+
+def test_a_merged_topic_is_not_suggested(forum_a):
+    from wagtail.search.index import insert_or_update_object
+
+    with tenant_context(forum_a.tenant):
+        staff = make_customer("agent@company.example", is_staff=True)
+        duplicate = services.topic_create(
+            author=forum_a.carol, category=forum_a.public, title="Pelican invoices", body="x"
+        )
+        services.topic_merge(moderator=staff, topic=duplicate, into=forum_a.topic)
+        for topic in Topic.objects.all():
+            insert_or_update_object(topic)
+    data = forum_a.client().get("/forum/similar/", {"q": "pelican invo"}).json()
+    assert data == {"results": []}
+    data = forum_a.client().get("/forum/similar/", {"q": "invoices"}).json()
+    assert [r["title"] for r in data["results"]] == ["How do I export flamingo invoices?"]
 
 
 def test_reply_emails_followers_once(forum_a, django_capture_on_commit_callbacks, celery_eager):
