@@ -225,8 +225,9 @@ class IdeaViewSet(
             except services.VoteBudgetSpent as error:
                 raise VoteBudgetConflict(" ".join(error.messages)) from error
             code = status.HTTP_201_CREATED
-        idea = self._fresh(idea)
-        return Response({"vote_count": idea.vote_count, "has_voted": idea.has_voted}, status=code)
+        # the services counted the votes onto `idea`
+        has_voted = request.method != "DELETE"
+        return Response({"vote_count": idea.vote_count, "has_voted": has_voted}, status=code)
 
     @extend_schema(methods=["POST"], request=None, responses={200: FOLLOW_STATE})
     @extend_schema(methods=["DELETE"], request=None, responses={200: FOLLOW_STATE})
@@ -238,7 +239,7 @@ class IdeaViewSet(
             services.idea_unfollow(idea=idea, user=request.user)
         else:
             services.idea_follow(idea=idea, user=request.user)
-        return Response({"is_following": self._fresh(idea).is_following})
+        return Response({"is_following": request.method != "DELETE"})
 
     @extend_schema(methods=["GET"], responses={200: CommentSerializer(many=True)})
     @extend_schema(methods=["POST"], request=CommentSerializer, responses={201: CommentSerializer})
@@ -320,7 +321,6 @@ class IdeaViewSet(
         services.idea_vote_on_behalf(
             idea=idea, customer=customer, by=request.user, note=data.validated_data.get("note", "")
         )
-        idea.refresh_from_db(fields=["vote_count"])
         return Response(
             {"vote_count": idea.vote_count, "has_voted": False}, status=status.HTTP_201_CREATED
         )

@@ -115,29 +115,14 @@ def board(*, user=None, sort: str = "trending", status: str = "", category: str 
     return sorted_ideas(with_listing(queryset, user), sort)
 
 
-def idea_get(*, pk) -> Idea:
-    """The idea (merged ones too: their page redirects), or 404."""
+def idea_get(*, pk, user=None) -> Idea:
+    """The idea (merged ones too: their page redirects) with what its page shows about it for
+    this visitor (comment count, their vote and follow), or 404."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404("No such idea.") from None
-    idea = (
-        Idea.objects.select_related(*with_person("author"), "category", "merged_into")
-        .filter(pk=pk)
-        .first()
-    )
-    if idea is None:
-        raise Http404("No such idea.")
-    return idea
-
-
-def idea_get_visible(*, pk, user=None) -> Idea:
-    """An idea on the board (not merged away), with the listing annotations, or 404."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404("No such idea.") from None
-    idea = with_listing(ideas_visible(), user).filter(pk=pk).first()
+    idea = with_listing(Idea.objects.select_related("merged_into"), user).filter(pk=pk).first()
     if idea is None:
         raise Http404("No such idea.")
     return idea

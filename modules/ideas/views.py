@@ -196,12 +196,11 @@ def similar(request):
 
 
 def detail(request, pk: int, slug: str = ""):
-    idea = selectors.idea_get(pk=pk)
+    idea = selectors.idea_get(pk=pk, user=request.user)
     if idea.merged_into_id is not None:
         return HttpResponseRedirect(idea.merged_into.get_absolute_url())
     if slug != idea.slug:
         return HttpResponseRedirect(idea.get_absolute_url())
-    idea = selectors.idea_get_visible(pk=pk, user=request.user)
     comment_form = CommentForm()
     context = _base_context(
         request,

@@ -109,6 +109,33 @@ def test_customer_submits_votes_comments_follows(ideas_a, tenant_a, people_a):
     assert bob.get("/api/v1/ideas/999999/").status_code == 404
 
 
+def idea_reads(queries) -> list[str]:
+    """The SELECTs that load an idea by its id (row locks left out)."""
+    return [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith("SELECT")
+        and '"ideas_idea"."id" = ' in query["sql"]
+        and " FOR " not in query["sql"]
+    ]
+
+
+def test_a_vote_reads_the_idea_once(ideas_a, tenant_a, people_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first, _second = ideas_a
+    bob = client_for(tenant_a, people_a["bob"])
+    for method in ("post", "delete"):
+        with CaptureQueriesContext(connection) as captured:
+            response = getattr(bob, method)(f"/api/v1/ideas/{first.pk}/vote/")
+        assert response.json() == {
+            "vote_count": 2 if method == "post" else 1,
+            "has_voted": method == "post",
+        }
+        assert len(idea_reads(captured.captured_queries)) == 1, method
+
+
 def test_vote_budget_is_a_conflict(ideas_a, tenant_a, people_a):
     first, second = ideas_a
     with tenant_context(tenant_a):

@@ -206,6 +206,18 @@ def test_page_writes_are_limited(board_a, tenant_a, people_a, settings):
         assert idea.follows.filter(user=people_a["cat"]).exists()
 
 
+def test_idea_page_reads_the_idea_once(board_a, tenant_a, people_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.ideas.test_api import idea_reads
+
+    bob = client_for(tenant_a, people_a["bob"])
+    with CaptureQueriesContext(connection) as captured:
+        assert bob.get(board_a["fresh"].get_absolute_url()).status_code == 200
+    assert len(idea_reads(captured.captured_queries)) == 1
+
+
 def test_customer_cannot_use_staff_controls(board_a, tenant_a, people_a):
     idea, other = board_a["fresh"], board_a["old"]
     for who in ("bob", "staff"):  # a customer, and staff without the ideas permission
