@@ -8,6 +8,8 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
+from cms.ratelimit import RateLimited
+
 PROBLEM_BASE = "https://docs.portal.invalid/problems/"
 CONTENT_TYPE = "application/problem+json"
 
@@ -55,6 +57,8 @@ def problem_exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         # keep a service's reason ("Verify your email address to take part.")
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, RateLimited):  # a service's own limit (cms.ratelimit.require)
+        exc = exceptions.Throttled(wait=exc.retry_after)
     elif isinstance(exc, DjangoValidationError):
         # a service refused the input (modules' services raise Django's ValidationError): the
         # same 400 and field errors as a serializer's, so views need no try/except of their own

@@ -58,3 +58,19 @@ def hit(scope: str, key: str, rate: str) -> tuple[bool, int]:
         count = 1
     retry_after = period - int(time.time()) % period
     return count <= limit, retry_after
+
+
+class RateLimited(Exception):
+    """Raised by a service whose limit is spent; the API answers 429 with Retry-After
+    (api.errors), a page shows its message."""
+
+    def __init__(self, retry_after: int, message: str = ""):
+        super().__init__(message or f"Too many attempts; try again in {retry_after} s.")
+        self.retry_after = retry_after
+
+
+def require(scope: str, key: str, rate: str) -> None:
+    """Count one attempt at `scope` by `key`, raising RateLimited once `rate` is spent."""
+    allowed, retry_after = hit(scope, key, rate)
+    if not allowed:
+        raise RateLimited(retry_after)

@@ -18,7 +18,6 @@ REST_FRAMEWORK = {
         "signup": None,
         # writes per person and tenant (api.throttling.TenantWriteThrottle)
         "accounts_write": "120/minute",
-        "accounts_data": "10/hour",
         "forum_write": "30/minute",
         "ideas_write": "60/minute",
     },

@@ -8,34 +8,20 @@ deletions, which do real work, more tightly).
 from __future__ import annotations
 
 from django.contrib.auth import logout as auth_logout
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from api.errors import problem
-from api.throttling import TenantUserRateThrottle
+from api.throttling import TenantAnonRateThrottle, TenantUserRateThrottle, TenantWriteThrottle
 from api.viewsets import ModuleViewSetMixin
 from modules.accounts import selectors, services
 from modules.accounts.models import NotificationKind
 
 SWITCHABLE_KINDS = [kind for kind in NotificationKind.values if kind != NotificationKind.ACCOUNT]
-
-
-class AccountThrottle(TenantUserRateThrottle):
-    scope = "account"
-    rate = "120/minute"
-
-
-class AccountHeavyThrottle(TenantUserRateThrottle):
-    """Exports build a zip of everything; deletion checks a password: few per hour."""
-
-    scope = "account-heavy"
-    rate = "10/hour"
 
 
 class NotificationsSerializer(serializers.Serializer):
@@ -95,18 +81,15 @@ def _profile_data(request, user) -> dict:
     }
 
 
-def _raise_validation(exc: DjangoValidationError):
-    if hasattr(exc, "error_dict"):
-        raise ValidationError(exc.message_dict) from None
-    raise ValidationError({"non_field_errors": exc.messages}) from None
-
-
 class AccountViewSet(ModuleViewSetMixin, viewsets.ViewSet):
     """The signed-in customer's own account."""
 
     module_key = "accounts"
     permission_classes = [permissions.IsAuthenticated]
-    throttle_classes = [AccountThrottle]
+    # reads: the API's anon/user throttles; writes: "accounts_write"; exports and deletions
+    # have their own limit per account in the services (pages and API alike)
+    throttle_classes = [TenantAnonRateThrottle, TenantUserRateThrottle, TenantWriteThrottle]
+    throttle_scope = "accounts_write"
 
     @extend_schema(
         methods=["GET"],
@@ -142,7 +125,7 @@ class AccountViewSet(ModuleViewSetMixin, viewsets.ViewSet):
         description="A zip file with data.json: the account and everything of it in every module.",
         responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY)},
     )
-    @action(detail=False, methods=["get"], throttle_classes=[AccountHeavyThrottle])
+    @action(detail=False, methods=["get"])
     def export(self, request):
         result = services.customer_export(user=request.user)
         response = HttpResponse(result.content, content_type="application/zip")
@@ -164,28 +147,13 @@ class AccountViewSet(ModuleViewSetMixin, viewsets.ViewSet):
         methods=["post"],
         url_path="delete",
         url_name="delete",
-        throttle_classes=[AccountHeavyThrottle],
     )
     def delete_account(self, request):
         serializer = DeleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if request.auth is not None:
             # an API key acts for an admin; deleting a person takes their own session
-            return Response(
-                problem(
-                    status=403,
-                    title="Forbidden",
-                    detail="Sign in as the customer to delete their account.",
-                    type_="permission-denied",
-                ),
-                status=status.HTTP_403_FORBIDDEN,
-                content_type="application/problem+json",
-            )
-        try:
-            services.customer_delete(
-                user=request.user, password=serializer.validated_data["password"]
-            )
-        except DjangoValidationError as exc:
-            _raise_validation(exc)
+            raise PermissionDenied("Sign in as the customer to delete their account.")
+        services.customer_delete(user=request.user, password=serializer.validated_data["password"])
         auth_logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -18,6 +18,9 @@ ACCOUNT_LIMIT = 5
 IP_LIMIT = 20
 # Sign-ups and reset requests per client address (each sends an email)
 SIGNUP_RATE = "10/hour"
+# Downloads of all one's data (a zip of everything) and account deletions (a password check),
+# per account, on the pages and in the API alike
+DATA_RATE = "10/hour"
 RESET_RATE = "20/hour"
 
 

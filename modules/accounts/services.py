@@ -37,7 +37,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from cms.ratelimit import client_ip
+from cms.ratelimit import client_ip, require
 from modules import registry
 from modules.accounts import ratelimit
 from modules.accounts.models import (
@@ -660,7 +660,9 @@ class Export:
 
 
 def customer_export(*, user) -> Export:
-    """A zip with data.json (customer_export_data) and the avatar file, if any."""
+    """A zip with data.json (customer_export_data) and the avatar file, if any. At most
+    ratelimit.DATA_RATE per account (RateLimited beyond)."""
+    require("accounts-data", str(user.pk), ratelimit.DATA_RATE)
     data = customer_export_data(user=user)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -685,6 +687,7 @@ def customer_delete(*, user, password: str) -> None:
     address and name are replaced, the profile and preferences wiped, the avatar deleted, the
     password made unusable, the account deactivated and every session of it ended.
     """
+    require("accounts-data", str(user.pk), ratelimit.DATA_RATE)
     if not password or not user.check_password(password):
         raise ValidationError({"password": _("The password is not right.")})
     customer_anonymise(user=user)

@@ -17,11 +17,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cms.ratelimit import client_ip, hit
+from cms.ratelimit import RateLimited, client_ip, hit
 from modules.accounts import ratelimit, selectors, services
 from modules.accounts.forms import (
     AvatarForm,
@@ -33,6 +34,8 @@ from modules.accounts.forms import (
     SignupForm,
 )
 from modules.accounts.models import AccountSettings
+
+TOO_MANY = gettext_lazy("You have done this many times this hour. Please try again later.")
 
 
 def customer_required(view):
@@ -364,6 +367,9 @@ def privacy(request):
             services.customer_delete(user=request.user, password=form.cleaned_data["password"])
         except ValidationError as exc:
             _apply_errors(form, exc)
+        except RateLimited:
+            context = {"form": form, "limited": TOO_MANY}
+            return _private(render(request, "accounts/privacy.html", context, status=429))
         else:
             auth_logout(request)
             return _private(render(request, "accounts/deleted.html"))
@@ -375,7 +381,11 @@ def privacy(request):
 @never_cache
 @customer_required
 def export(request):
-    result = services.customer_export(user=request.user)
+    try:
+        result = services.customer_export(user=request.user)
+    except RateLimited:
+        context = {"form": DeleteAccountForm(), "limited": TOO_MANY}
+        return _private(render(request, "accounts/privacy.html", context, status=429))
     response = HttpResponse(result.content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     return _private(response)

@@ -115,13 +115,20 @@ def test_an_api_key_cannot_delete_its_user(tenant_a):
         assert admin_of(tenant_a).is_active
 
 
-def test_export_is_throttled(tenant_a):
+def test_exports_are_limited_per_account_on_the_api_and_the_page_alike(tenant_a):
     _user, client = customer_client(tenant_a, "greedy@example.com")
-    statuses = [client.get("/api/v1/account/export/").status_code for _ in range(11)]
-    assert statuses[:10] == [200] * 10
-    assert statuses[10] == 429
+    api = [client.get("/api/v1/account/export/").status_code for _ in range(5)]
+    page = [client.get("/account/privacy/export/").status_code for _ in range(5)]
+    assert api == [200] * 5 and page == [200] * 5  # ten in an hour, however asked
     limited = client.get("/api/v1/account/export/")
-    assert limited["Content-Type"] == PROBLEM and "retry_after" in limited.json()
+    assert limited.status_code == 429 and limited["Content-Type"] == PROBLEM
+    assert limited.json()["retry_after"] > 0 and "Retry-After" in limited
+    refused_page = client.get("/account/privacy/export/")
+    assert refused_page.status_code == 429
+    assert "many times this hour" in refused_page.content.decode()
+    # the password check of a deletion counts against the same limit: no guessing on the page
+    guess = client.post("/account/privacy/", {"password": "guess", "confirm": "on"})
+    assert guess.status_code in (400, 429) and "many times this hour" in guess.content.decode()
 
 
 def test_documented_in_the_openapi_schema(client_a):
