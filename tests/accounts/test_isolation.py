@@ -19,13 +19,31 @@ from tests.conftest import TenantClient, host_of
 pytestmark = pytest.mark.django_db
 
 
-def test_a_customer_of_a_cannot_sign_in_on_b(tenant_a, tenant_b, client_b):
-    make_customer(tenant_a, "only-a@example.com")
-    response = client_b.post(
-        "/account/login/", {"email": "only-a@example.com", "password": PASSWORD}
+def test_the_same_address_is_two_accounts_on_two_portals(tenant_a, tenant_b, client_a, client_b):
+    """The address has an account on both portals, with different passwords: each password
+    opens its own portal only (a shared user table would let one in on the other)."""
+    make_customer(tenant_a, "both@example.com", password=PASSWORD)
+    make_customer(tenant_b, "both@example.com", password="b-" + PASSWORD)
+    wrong_portal = client_b.post(
+        "/account/login/", {"email": "both@example.com", "password": PASSWORD}
     )
-    assert response.status_code == 400
-    assert "_auth_user_id" not in client_b.session
+    assert wrong_portal.status_code == 400 and "_auth_user_id" not in client_b.session
+    other = client_a.post(
+        "/account/login/", {"email": "both@example.com", "password": "b-" + PASSWORD}
+    )
+    assert other.status_code == 400 and "_auth_user_id" not in client_a.session
+    assert (
+        client_a.post(
+            "/account/login/", {"email": "both@example.com", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
+    assert (
+        client_b.post(
+            "/account/login/", {"email": "both@example.com", "password": "b-" + PASSWORD}
+        ).status_code
+        == 302
+    )
 
 
 def test_a_session_cookie_of_a_replayed_on_b_is_anonymous(tenant_a, tenant_b, client_a):

@@ -214,13 +214,6 @@ def test_account_pages_need_a_sign_in(client_a):
         assert response["Location"].startswith("/account/login/?next=")
 
 
-def test_activity_lists_what_the_modules_give(client_a, tenant_a):
-    make_customer(tenant_a, "kim@example.com")
-    client_a.post("/account/login/", {"email": "kim@example.com", "password": PASSWORD})
-    page = client_a.get("/account/activity/")
-    assert page.status_code == 200 and b"My activity" in page.content
-
-
 def test_accounts_cannot_be_switched_off(client_a, tenant_a):
     from cms.models import ModuleSettings
 
