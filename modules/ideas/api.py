@@ -17,7 +17,6 @@ spent vote budget a 409); writes are throttled per person and tenant ("ideas_wri
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -310,16 +309,11 @@ class IdeaViewSet(
             raise exceptions.PermissionDenied("Only staff who manage ideas can do this.")
         data = VoteOnBehalfSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        customer = (
-            get_user_model()
-            .objects.filter(email__iexact=data.validated_data["email"], is_active=True)
-            .order_by("pk")
-            .first()
-        )
-        if customer is None:
-            raise exceptions.ValidationError({"email": ["No customer has this email address."]})
         services.idea_vote_on_behalf(
-            idea=idea, customer=customer, by=request.user, note=data.validated_data.get("note", "")
+            idea=idea,
+            customer_email=data.validated_data["email"],
+            by=request.user,
+            note=data.validated_data.get("note", ""),
         )
         return Response(
             {"vote_count": idea.vote_count, "has_voted": False}, status=status.HTTP_201_CREATED

@@ -194,14 +194,25 @@ def idea_unvote(*, idea: Idea, user) -> bool:
 
 
 @transaction.atomic
-def idea_vote_on_behalf(*, idea: Idea, customer, by, note: str = "") -> IdeaVote:
+def idea_vote_on_behalf(*, idea: Idea, customer_email: str, by, note: str = "") -> IdeaVote:
     """Staff record a customer's vote (told on a call, in a ticket): it counts like theirs,
-    names who added it, and does not use the customer's budget."""
+    names who added it, and does not use the customer's budget. The customer is the active,
+    non-staff account whose username is that address (customer accounts' rule)."""
     _require_manager(by)
     _votable(idea)
-    if customer is None or not customer.is_active:
-        raise IdeaError({"customer": _("Choose an active customer.")})
     note = _clean_text(note, field="note", max_length=500, required=False)
+    customer = (
+        get_user_model()
+        .objects.filter(
+            username=(customer_email or "").strip().lower(),
+            is_active=True,
+            is_staff=False,
+            is_superuser=False,
+        )
+        .first()
+    )
+    if customer is None:
+        raise IdeaError({"email": _("No customer has this email address.")})
     vote = _add_vote(idea=idea, user=customer, added_by=by, note=note)
     if vote is None:
         raise IdeaError(_("This customer has already voted for this idea."))

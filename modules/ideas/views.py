@@ -11,7 +11,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
@@ -337,16 +336,11 @@ def vote_on_behalf(request, pk: int):
     def action(idea):
         if not form.is_valid():
             raise IdeaError(_("Give the customer's email address."))
-        customer = (
-            get_user_model()
-            .objects.filter(email__iexact=form.cleaned_data["email"], is_active=True)
-            .order_by("pk")
-            .first()
-        )
-        if customer is None:
-            raise IdeaError(_("No customer has this email address."))
         services.idea_vote_on_behalf(
-            idea=idea, customer=customer, by=request.user, note=form.cleaned_data["note"]
+            idea=idea,
+            customer_email=form.cleaned_data["email"],
+            by=request.user,
+            note=form.cleaned_data["note"],
         )
         return _("The vote was added for the customer."), idea
 

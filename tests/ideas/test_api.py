@@ -193,8 +193,9 @@ def test_status_and_merge_are_staff_only(
     assert response.json()["vote_count"] == 2  # cat's and now bob's
     response = manager.post(url, payload, content_type="application/json")
     assert response.status_code == 400
-    response = manager.post(url, {"email": "x@nowhere.example"}, content_type="application/json")
-    assert response.status_code == 400 and "email" in response.json()["errors"]
+    for email in ("x@nowhere.example", "agent@alpha.example"):  # nobody, and staff
+        response = manager.post(url, {"email": email}, content_type="application/json")
+        assert response.status_code == 400 and "email" in response.json()["errors"], email
     with tenant_context(tenant_a):
         assert Idea.objects.get(pk=first.pk).status == Status.PLANNED
 
