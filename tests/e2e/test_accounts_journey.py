@@ -13,8 +13,8 @@ import zipfile
 import pytest
 from django.core import mail
 
-from tests.conftest import run_committed
-from tests.e2e.fixtures import assert_no_sideways_scroll
+from tests.conftest import TEST_PASSWORD, run_committed
+from tests.e2e.fixtures import assert_no_sideways_scroll, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
@@ -137,44 +137,85 @@ PAYLOADS = [
 ]
 
 
-def _customer_with_name(email: str, name: str) -> None:
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
+def _customer(email: str) -> None:
     from django_tenants.utils import tenant_context
 
-    from modules.accounts.models import CustomerProfile
+    from tenants.models import Tenant
+    from tests.conftest import make_customer
+
+    with tenant_context(Tenant.objects.get(slug="alpha")):
+        make_customer(email, password=PASSWORD)
+
+
+def _posts_by(email: str) -> tuple[str, str]:
+    """A forum topic and an idea by the customer, whose name is now the payload."""
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import tenant_context
+
+    from modules.forum.services import category_create, topic_create
+    from modules.ideas.services import idea_create
     from tenants.models import Tenant
 
     with tenant_context(Tenant.objects.get(slug="alpha")):
-        user = get_user_model().objects.create_user(username=email, email=email, password=PASSWORD)
-        CustomerProfile.objects.create(
-            user=user, display_name=name, email_verified_at=timezone.now()
+        author = get_user_model().objects.get(email=email)
+        category = category_create(name=f"XSS {email}", slug=email.split("@")[0])
+        topic = topic_create(
+            author=author, category=category, title="Who wrote this?", body="A question."
         )
+        idea = idea_create(author=author, title="An idea by a strange name")
+        return topic.get_absolute_url(), idea.get_absolute_url()
+
+
+def _remove_posts(email: str) -> None:
+    from django_tenants.utils import tenant_context
+
+    from modules.forum.models import ForumCategory, Topic
+    from modules.ideas.models import Idea
+    from tenants.models import Tenant
+
+    with tenant_context(Tenant.objects.get(slug="alpha")):
+        Topic.objects.filter(author__email=email).delete()
+        ForumCategory.objects.filter(name=f"XSS {email}").delete()
+        Idea.objects.filter(author__email=email).delete()
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_a_display_name_with_a_script_renders_inert(browser, live_settings, payload):
+    """The name is set through the profile form, then shown where others see it: beside a forum
+    topic (and in its JSON-LD), on an idea, on the board, and in the admin's customers list."""
     base = f"http://alpha.localhost:{live_settings.PLATFORM_PORT}"
     email = f"xss-{uuid.uuid4().hex[:8]}@example.com"
-    run_committed(_customer_with_name, email, payload[:80])
+    run_committed(_customer, email)
     context = browser.new_context(viewport={"width": 360, "height": 740})
     dialogs = []
     try:
         page = context.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.goto(f"{base}/account/login/")
-        page.get_by_label("Email address").fill(email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(re.compile(r"/account/$"))
+        sign_in(page, base, email, PASSWORD, "/account/")
+        page.get_by_label("Display name").fill(payload[:80])
+        page.get_by_role("button", name="Save profile").click()
+        page.wait_for_url(re.compile(r"/account/\?saved=1"))
         assert page.get_by_label("Display name").input_value() == payload[:80]
-        for path in ("/account/", "/account/activity/", "/account/privacy/"):
+        topic_url, idea_url = run_committed(_posts_by, email)
+        for path in ("/account/", "/account/activity/", topic_url, "/forum/", idea_url, "/ideas/"):
             page.goto(f"{base}{path}")
             page.wait_for_load_state("load")
             assert page.evaluate("window.__xss") is None, f"a script ran on {path}"
-            width = page.evaluate("document.documentElement.scrollWidth")
-            assert width <= 360, f"{path} scrolls sideways at 360 px ({width}px)"
+            assert_no_sideways_scroll(page, path)
+            if path in (topic_url, idea_url):  # the name is shown, as text
+                assert payload[:80] in page.locator("main").inner_text(), path
+        # the tenant admin's list of customers shows the name too
+        admin = context.new_page()
+        admin.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        admin.goto(f"{base}/admin/login/")
+        admin.fill("input[name=username]", "admin@alpha.example")
+        admin.fill("input[name=password]", TEST_PASSWORD)
+        admin.click("button[type=submit]")
+        admin.wait_for_load_state("load")
+        admin.goto(f"{base}/admin/customers/")
+        assert admin.evaluate("window.__xss") is None, "a script ran in the customers admin"
         assert dialogs == []
     finally:
         context.close()
+        run_committed(_remove_posts, email)
         run_committed(_clean_up, email)
