@@ -271,3 +271,37 @@ def test_followers_who_cannot_read_the_category_are_not_told(forum_a):
             ).values_list("to_email", flat=True)
         )
     assert told == {"vip@customer.example", "agent@company.example", "mod@customer.example"}
+
+
+def test_digest_reads_only_who_asked_and_no_query_per_reply(forum_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from modules.forum.models import DigestState
+
+    def digest_queries(now) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert services.digest_send(now=now) == 1
+        return len(captured)
+
+    with tenant_context(forum_a.tenant):
+        NotificationSetting.objects.create(
+            user=forum_a.carol, kind=NotificationKind.DIGESTS, email=True
+        )
+        services.subscription_set(user=forum_a.carol, topic=forum_a.topic, on=True)
+        start = timezone.now()
+        services.digest_send(now=start - timedelta(hours=1))
+        for n in range(2):
+            services.reply_create(
+                author=make_customer(f"a{n}@c.example"), topic=forum_a.topic, body="x"
+            )
+        few = digest_queries(start + timedelta(days=1))
+        for n in range(2, 12):
+            reply = services.reply_create(
+                author=make_customer(f"a{n}@c.example"), topic=forum_a.topic, body="x"
+            )
+            Reply.objects.filter(pk=reply.pk).update(created_at=start + timedelta(days=1, hours=1))
+        many = digest_queries(start + timedelta(days=2))
+        # alice and bob follow the topic but never asked for digests: not even looked at
+        assert list(DigestState.objects.values_list("user", flat=True)) == [forum_a.carol.pk]
+    assert many == few
