@@ -194,3 +194,50 @@ def test_a_row_whose_last_attempt_died_is_given_up_not_left_sending(tenant_a):
         assert outbox_sweep.apply().get() == 0
         assert OutboxEmail.objects.get(pk=row.pk).status == OutboxEmail.Status.FAILED
     assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_senders_at_once_send_one_email(tenant_a, settings):
+    """Two workers handed the same row at the same moment (a redelivery racing the first
+    delivery): each on its own database connection, started together by a barrier, while the
+    mail server is slow. One claims and sends; the other finds it claimed and does nothing."""
+    import threading
+    import time as clock
+
+    from django.core.mail.backends.locmem import EmailBackend
+    from django.db import connection
+
+    class SlowServer(EmailBackend):
+        def send_messages(self, messages):
+            clock.sleep(0.3)
+            return super().send_messages(messages)
+
+    settings.EMAIL_BACKEND = f"{__name__}.SlowServer"
+    globals()["SlowServer"] = SlowServer
+    with tenant_context(tenant_a):  # written, not yet handed to any sender
+        row = OutboxEmail.objects.create(
+            to_email="raced@example.com",
+            kind=NotificationKind.REPLIES,
+            dedupe_key="raced",
+            subject="Sent once",
+            body_text="Hello",
+        )
+    start, results = threading.Barrier(2), []
+
+    def deliver():
+        try:
+            with tenant_context(tenant_a):
+                start.wait()
+                results.append(send_outbox_email.apply(args=[row.pk]).get())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, True]
+    assert len(mail.outbox) == 1
+    with tenant_context(tenant_a):
+        assert OutboxEmail.objects.get(pk=row.pk).status == OutboxEmail.Status.SENT
