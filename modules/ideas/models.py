@@ -12,10 +12,7 @@ modules.ideas.selectors.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator, slugify
@@ -26,7 +23,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
-from modules.ideas.markdown import plain_text, render_markdown
+from cms.markdown import plain_text, render_markdown
 
 SNIPPET_LENGTH = 240
 
@@ -158,7 +155,7 @@ class Idea(index.Indexed, models.Model):
 
     @cached_property
     def body_html(self) -> str:
-        """The description as sanitised HTML (modules.ideas.markdown)."""
+        """The description as sanitised HTML (cms.markdown)."""
         return render_markdown(self.body)
 
     @property
@@ -309,26 +306,3 @@ class IdeasSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("Ideas")
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        cache.delete(SETTINGS_CACHE_KEY)
-
-    @classmethod
-    def current(cls) -> IdeasSettings:
-        """The tenant's settings, from the cache (keys are per schema) when they were read
-        before: the board shows the vote budget on every page."""
-        row = cache.get(SETTINGS_CACHE_KEY)
-        if row is None:
-            row = cls.load()
-            cache.set(SETTINGS_CACHE_KEY, row, 3600)
-        return row
-
-
-SETTINGS_CACHE_KEY = "ideas:settings"
-CATEGORIES_CACHE_KEY = "ideas:categories"
-
-
-@receiver([post_save, post_delete], sender=IdeaCategory)
-def _categories_changed(**kwargs) -> None:
-    cache.delete(CATEGORIES_CACHE_KEY)

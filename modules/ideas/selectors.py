@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce, Extract, Greatest, Now, Power
 from django.http import Http404
 from django.utils import timezone
 
-from modules.ideas.markdown import render_markdown
+from cms.markdown import render_markdown
 from modules.ideas.models import (
     ROADMAP_STATUSES,
     Idea,
@@ -50,19 +50,6 @@ def _count_of(model, **filters):
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
-def with_person(field: str) -> list[str]:
-    """select_related paths that load a user and, when customer accounts has profiles, their
-    profile too (display names come from it), so a list of authors costs no extra query."""
-    from django.contrib.auth import get_user_model
-    from django.core.exceptions import FieldDoesNotExist
-
-    try:
-        get_user_model()._meta.get_field("customer_profile")
-    except FieldDoesNotExist:
-        return [field]
-    return [field, f"{field}__customer_profile"]
-
-
 def ideas_visible() -> QuerySet[Idea]:
     """Ideas shown on the board: everything not merged into another idea."""
     return Idea.objects.filter(merged_into__isnull=True)
@@ -71,7 +58,7 @@ def ideas_visible() -> QuerySet[Idea]:
 def with_listing(queryset: QuerySet[Idea], user=None) -> QuerySet[Idea]:
     """What a list row shows, in the same query: author, category, comments, and whether this
     visitor voted for / follows the idea."""
-    queryset = queryset.select_related(*with_person("author"), "category").annotate(
+    queryset = queryset.select_related("author__customer_profile", "category").annotate(
         comment_total=_count_of(IdeaComment)
     )
     if user is not None and user.is_authenticated:
@@ -129,7 +116,7 @@ def idea_get(*, pk, user=None) -> Idea:
 
 
 def idea_comments(idea: Idea) -> QuerySet[IdeaComment]:
-    return idea.comments.select_related(*with_person("author")).order_by("created_at", "pk")
+    return idea.comments.select_related("author__customer_profile").order_by("created_at", "pk")
 
 
 def idea_history(idea: Idea) -> QuerySet[StatusChange]:
@@ -137,16 +124,8 @@ def idea_history(idea: Idea) -> QuerySet[StatusChange]:
 
 
 def categories() -> list[IdeaCategory]:
-    """The categories in their order (kept in the cache, per schema, until one changes)."""
-    from django.core.cache import cache
-
-    from modules.ideas.models import CATEGORIES_CACHE_KEY
-
-    rows = cache.get(CATEGORIES_CACHE_KEY)
-    if rows is None:
-        rows = list(IdeaCategory.objects.order_by("sort_order", "name"))
-        cache.set(CATEGORIES_CACHE_KEY, rows, 3600)
-    return rows
+    """The categories in their order."""
+    return list(IdeaCategory.objects.order_by("sort_order", "name"))
 
 
 def roadmap(user=None) -> dict[str, list[Idea]]:
@@ -187,7 +166,3 @@ def changelog(limit: int = 200) -> list[tuple]:
             months.append((month, []))
         months[-1][1].append(idea)
     return months
-
-
-def voters(idea: Idea) -> QuerySet[IdeaVote]:
-    return idea.votes.select_related("user", "added_by").order_by("-created_at")

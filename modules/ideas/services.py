@@ -112,9 +112,11 @@ def votes_in_use(user) -> int:
     )
 
 
-def votes_left(user) -> int | None:
-    """Votes the customer may still give, or None without a budget."""
-    budget = IdeasSettings.current().vote_budget
+def votes_left(user, *, budget: int | None = None) -> int | None:
+    """Votes the customer may still give, or None without a budget (`budget`: the tenant's,
+    when the caller has read it already)."""
+    if budget is None:
+        budget = IdeasSettings.load().vote_budget
     if not budget:
         return None
     return max(0, budget - votes_in_use(user))
@@ -158,7 +160,7 @@ def idea_vote(*, idea: Idea, user) -> IdeaVote:
     _votable(idea)
     if IdeaVote.objects.filter(idea=idea, user=user).exists():
         raise IdeaError(_("You have already voted for this idea."))
-    budget = IdeasSettings.current().vote_budget
+    budget = IdeasSettings.load().vote_budget
     if budget:
         # Lock the voter, so that their votes are counted and added one request at a time: two
         # votes at once on two ideas would otherwise both see the last vote left.
@@ -354,7 +356,7 @@ def ideas_settings_update(*, vote_budget: int, by) -> IdeasSettings:
     _require_manager(by)
     if vote_budget < 0:
         raise IdeaError({"vote_budget": _("Zero or more, please.")})
-    row = IdeasSettings.current()
+    row = IdeasSettings.load()
     row.vote_budget = vote_budget
     row.save()
     return row

@@ -1,24 +1,9 @@
 """Portal URLs of the ideas board, mounted at /ideas/ (namespace "ideas", so they answer 404
 while the module is switched off)."""
 
-from django.urls import path, register_converter
+from django.urls import path
 
 from modules.ideas import views
-
-
-class _Slug:
-    """An idea's slug as it appears in its address (Unicode letters allowed)."""
-
-    regex = r"[-\w]+"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(_Slug, "ideaslug")
 
 urlpatterns = [
     path("", views.board, name="board"),
@@ -27,7 +12,7 @@ urlpatterns = [
     path("roadmap/", views.roadmap, name="roadmap"),
     path("changelog/", views.changelog, name="changelog"),
     path("<int:pk>/", views.by_id, name="by-id"),
-    path("<int:pk>-<ideaslug:slug>/", views.detail, name="detail"),
+    path("<int:pk>-<str:slug>/", views.detail, name="detail"),
     path("<int:pk>/vote/", views.vote, name="vote"),
     path("<int:pk>/follow/", views.follow, name="follow"),
     path("<int:pk>/comment/", views.comment, name="comment"),

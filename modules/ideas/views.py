@@ -89,7 +89,7 @@ def board(request):
     }
     budget = None
     if request.user.is_authenticated:
-        budget = IdeasSettings.current().vote_budget or None
+        budget = IdeasSettings.load(request_or_site=request).vote_budget or None
     return render(
         request,
         "ideas/board.html",
@@ -108,7 +108,7 @@ def board(request):
             ],
             query_base=urlencode(filters),
             vote_budget=budget,
-            votes_left=services.votes_left(request.user) if budget else None,
+            votes_left=services.votes_left(request.user, budget=budget) if budget else None,
         ),
     )
 

@@ -12,8 +12,8 @@ from html.parser import HTMLParser
 import pytest
 from django_tenants.utils import tenant_context
 
+from cms.markdown import render_markdown
 from modules.ideas import services
-from modules.ideas.markdown import render_markdown
 from modules.ideas.models import Status
 from tests.ideas.conftest import client_for
 
