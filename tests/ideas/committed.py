@@ -3,13 +3,8 @@ connection), and its removal afterwards."""
 
 from __future__ import annotations
 
+from tests.committed import alpha
 from tests.conftest import TEST_PASSWORD
-
-
-def alpha():
-    from tenants.models import Tenant
-
-    return Tenant.objects.get(slug="alpha")
 
 
 def make(*, customers: list[str], managers: list[str] = (), hostile: bool = False) -> dict:
@@ -50,4 +45,4 @@ def drop(made: dict) -> None:
         users.delete()
 
 
-__all__ = ["TEST_PASSWORD", "drop", "make"]
+__all__ = ["TEST_PASSWORD", "alpha", "drop", "make"]

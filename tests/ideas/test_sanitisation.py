@@ -16,34 +16,9 @@ from cms.markdown import render_markdown
 from modules.ideas import services
 from modules.ideas.models import Status
 from tests.ideas.conftest import client_for
+from tests.payloads import PAYLOADS
 
 pytestmark = pytest.mark.django_db
-
-PAYLOADS = [
-    "<script>window.__xss=1</script>",
-    "<img src=x onerror=window.__xss=1>",
-    "<svg onload=window.__xss=1>",
-    '"><script>window.__xss=1</script>',
-    "'><img src=x onerror=window.__xss=1>",
-    "[click](javascript:window.__xss=1)",
-    "[click](JaVaScRiPt:window.__xss=1)",
-    "[click](javascript&#58;window.__xss=1)",
-    "[click](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX194c3M9MTwvc2NyaXB0Pg==)",
-    "![x](javascript:window.__xss=1)",
-    '<a href="javascript:window.__xss=1">x</a>',
-    "<iframe src=javascript:window.__xss=1></iframe>",
-    "<details open ontoggle=window.__xss=1>",
-    "<body onload=window.__xss=1>",
-    '<div style="background:url(javascript:window.__xss=1)">x</div>',
-    "<math><mi xlink:href=javascript:window.__xss=1>x</mi></math>",
-    "</textarea><script>window.__xss=1</script>",
-    "</title><script>window.__xss=1</script>",
-    "{{ 7|add:7 }}{% now 'Y' %}<script>window.__xss=1</script>",
-    "<a href=x onmouseover=window.__xss=1>hover</a>",
-    "`<script>`window.__xss=1`</script>`",
-    "<scr<script>ipt>window.__xss=1</scr</script>ipt>",
-    '[x](https://example.com" onclick="window.__xss=1)',
-]
 
 
 class _Inspector(HTMLParser):
