@@ -670,7 +670,8 @@ def topic_merge(*, moderator, topic: Topic, into: Topic, reason: str = "") -> To
 
 
 def report_create(*, reporter, reason: str, topic: Topic | None = None, reply=None) -> Report:
-    """Report a post as abusive; it waits in the moderation queue (one open report each)."""
+    """Report a post as abusive; it waits in the moderation queue (one open report each;
+    accounts younger than a day report as often as they may post)."""
     _require_participant(reporter)
     reason = _clean_text(reason, field="reason", limit=1000)
     if (topic is None) == (reply is None):
@@ -680,6 +681,7 @@ def report_create(*, reporter, reason: str, topic: Topic | None = None, reply=No
     ).first()
     if existing is not None:
         return existing
+    _check_action_rate(reporter, ForumSettings.load(), "report")
     return Report.objects.create(reporter=reporter, topic=topic, reply=reply, reason=reason)
 
 

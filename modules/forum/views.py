@@ -143,7 +143,8 @@ def _decorate(posts, user, category):
 def topic_detail(request, topic_id: int, slug: str = ""):
     topic = selectors.topic_get_for_user(user=request.user, topic_id=topic_id)
     if topic.merged_into_id:
-        into = Topic.objects.filter(pk=topic.merged_into_id).first()
+        # only to a topic this visitor may read: a private one does not exist for them
+        into = selectors.topics_visible(user=request.user).filter(pk=topic.merged_into_id).first()
         if into is not None:
             return redirect(into.get_absolute_url(), permanent=False)
     if slug != topic.slug and topic.slug:
