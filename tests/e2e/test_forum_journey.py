@@ -46,7 +46,7 @@ def test_question_answered_and_accepted(browser, live_settings, screenshot_dir, 
     # (the link names the portal's public address; the live server listens on another port)
     verify_path = re.search(r"/account/verify/[^\s/]+/", message.body)[0]
     page.goto(base + verify_path)
-    assert page.locator("main").inner_text()
+    assert page.locator("h1").inner_text() == "Address confirmed"
 
     # … signs in and asks a question
     sign_in(page, base, ASKER, PASSWORD, f"/forum/new/?category={SLUG}")

@@ -11,7 +11,7 @@ from tests.forum.conftest import make_customer
 pytestmark = pytest.mark.django_db
 
 
-def test_admin_creates_category_with_moderator(tenant_a, admin_client_a, admin_client_b):
+def test_admin_creates_category_with_moderator(tenant_a, tenant_b, admin_client_a, admin_client_b):
     with tenant_context(tenant_a):
         moderator = make_customer("mod@customer.example")
         group = Group.objects.create(name="Partners")
@@ -37,11 +37,20 @@ def test_admin_creates_category_with_moderator(tenant_a, admin_client_a, admin_c
         assert category in selectors.categories_visible(moderator)
     edit = f"/admin/snippets/forum/forumcategory/edit/{category.pk}/"
     assert admin_client_b.get(edit).status_code == 404  # another tenant's admin
-    assert admin_client_a.get("/admin/settings/forum/forumsettings/").status_code in (200, 302)
+    # B has categories of its own: its list shows them, never A's
+    with tenant_context(tenant_b):
+        from modules.forum import services
+
+        services.category_create(name="Beta lounge", slug="beta-lounge")
+    listing = admin_client_b.get("/admin/snippets/forum/forumcategory/").content.decode()
+    assert "Beta lounge" in listing and "Partners only" not in listing
+    rules = admin_client_a.get("/admin/settings/forum/forumsettings/", follow=True)
+    assert rules.status_code == 200
+    assert 'name="blocked_keywords"' in rules.content.decode()
 
 
 def test_moderation_log_lists_every_action_read_only(
-    forum_a, tenant_a, admin_client_a, admin_client_b
+    forum_a, tenant_a, tenant_b, admin_client_a, admin_client_b
 ):
     from modules.forum import services
     from modules.forum.models import ModerationAction
@@ -68,8 +77,16 @@ def test_moderation_log_lists_every_action_read_only(
         assert ModerationAction.objects.filter(pk=entry.pk, reason=entry.reason).exists()
     inspect = admin_client_a.get(f"/admin/snippets/forum/moderationaction/inspect/{entry.pk}/")
     assert inspect.status_code == 200
-    # another tenant's admin sees an empty log, and not this entry
+    # another tenant's admin sees their own log, and not this entry
+    with tenant_context(tenant_b):
+        staff_b = make_customer("agent@b.example", is_staff=True)
+        category_b = services.category_create(name="Beta questions")
+        topic_b = services.topic_create(
+            author=staff_b, category=category_b, title="Pelican pinned in B", body="x"
+        )
+        services.topic_pin(moderator=staff_b, topic=topic_b)
     other = admin_client_b.get("/admin/snippets/forum/moderationaction/").content.decode()
+    assert "Pelican pinned in B" in other
     assert forum_a.topic.title not in other
     assert admin_client_b.get(
         f"/admin/snippets/forum/moderationaction/inspect/{entry.pk}/"

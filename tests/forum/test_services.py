@@ -259,7 +259,7 @@ def test_anonymise_keeps_posts_and_scores(forum_a):
     assert not Subscription.objects.filter(user=forum_a.bob).exists()
     services.anonymise_user(user=forum_a.alice)
     assert Reply.objects.get(pk=forum_a.answer.pk).score == 1  # votes stay counted
-    assert connection.schema_name == forum_a.tenant.schema_name
+    assert Vote.objects.filter(reply=forum_a.answer, user=None).count() == 1
 
 
 def test_edit_to_a_blocked_link_goes_back_to_the_queue(forum_a):
@@ -317,7 +317,6 @@ def test_edit_keeps_a_vote_counted_meanwhile(forum_a):
 
 
 def test_reply_lookup_does_not_load_the_thread(forum_a):
-    from django.db import connection
     from django.http import Http404
     from django.test.utils import CaptureQueriesContext
 
