@@ -544,9 +544,12 @@ def customer_admin_update(
 
 # --- staff roles ------------------------------------------------------------------------------
 
+# The portal's staff roles (group names); modules give them rights of their own through these.
+ADMINISTRATORS = "Administrators"
+AGENTS = "Agents"
 COMMUNITY_MODERATORS = "Community moderators"
 ROLE_PERMISSIONS = {
-    "Administrators": [
+    ADMINISTRATORS: [
         "wagtailadmin.access_admin",
         "accounts.view_customerprofile",
         "accounts.add_customerprofile",
@@ -558,7 +561,7 @@ ROLE_PERMISSIONS = {
         "accounts.view_organization",
         "accounts.change_accountsettings",
     ],
-    "Agents": [
+    AGENTS: [
         "wagtailadmin.access_admin",
         "accounts.view_customerprofile",
         "accounts.change_customerprofile",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from modules.accounts import selectors as accounts_selectors
 from modules.accounts.models import NotificationKind
 from modules.accounts.notifications import notify_many, portal_url
+from modules.accounts.services import ADMINISTRATORS, AGENTS
 from modules.ideas.models import (
     CLOSED_STATUSES,
     Idea,
@@ -369,7 +370,7 @@ def category_create(*, name: str, slug: str = "", description: str = "") -> Idea
 # The ideas rights of customer accounts' staff roles on a new portal (the roles and their groups
 # are accounts': modules.accounts.services.staff_roles_ensure).
 ROLE_PERMISSIONS = {
-    "Administrators": [
+    ADMINISTRATORS: [
         "manage_ideas",
         "add_ideacategory",
         "change_ideacategory",
@@ -377,7 +378,7 @@ ROLE_PERMISSIONS = {
         "view_ideacategory",
         "change_ideassettings",
     ],
-    "Agents": ["manage_ideas"],
+    AGENTS: ["manage_ideas"],
 }
 
 
