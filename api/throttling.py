@@ -1,5 +1,7 @@
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from rest_framework import throttling
+from rest_framework.settings import api_settings
 
 
 class _TenantScoped:
@@ -27,3 +29,11 @@ class TenantWriteThrottle(_TenantScoped, throttling.ScopedRateThrottle):
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
         return super().allow_request(request, view)
+
+    def get_rate(self):
+        # Read when asked, not when DRF imported the class (SimpleRateThrottle.THROTTLE_RATES is
+        # a copy taken at import): a rate changed in settings applies at once.
+        rates = api_settings.DEFAULT_THROTTLE_RATES
+        if self.scope not in rates:
+            raise ImproperlyConfigured(f"No rate for the throttle scope {self.scope!r}.")
+        return rates[self.scope]

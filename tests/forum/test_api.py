@@ -142,14 +142,9 @@ def test_errors_are_problem_documents(forum_a):
     assert response.status_code == 403
 
 
-def test_writes_are_throttled(forum_a, monkeypatch):
-    from api.throttling import TenantWriteThrottle
-
-    monkeypatch.setattr(
-        TenantWriteThrottle,
-        "THROTTLE_RATES",
-        {**TenantWriteThrottle.THROTTLE_RATES, "forum_write": "2/minute"},
-    )
+def test_writes_are_throttled(forum_a, settings):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "forum_write": "2/minute"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     carol = forum_a.client(forum_a.carol)
     url = f"/api/v1/forum-topics/{forum_a.topic.pk}/replies/"
     codes = [_post(carol, url, {"body": f"r{n}"}).status_code for n in range(3)]
