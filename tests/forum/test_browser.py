@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import run_committed
-from tests.e2e.fixtures import PHONE, sign_in
+from tests.e2e.fixtures import PHONE, assert_no_sideways_scroll, sign_in
 from tests.forum import committed
 from tests.forum.payloads import PAYLOADS
 
@@ -78,6 +78,7 @@ def test_no_payload_runs_in_chromium(browser, live_settings, screenshot_dir, xss
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     _check(page, base + xss_topic)
+    assert_no_sideways_scroll(page, "a topic full of long payloads")
     page.screenshot(path=screenshot_dir / "forum-xss-topic.png", full_page=True)
     _check(page, f"{base}/forum/c/{SLUG}/")
     # signed in, the page has more controls (vote, quote, report forms)
@@ -101,5 +102,6 @@ def test_no_payload_runs_in_the_moderation_queue(browser, live_settings, screens
     # the queue shows what it should: the held topic and reply, the reported topic and reply
     assert text.count("Approve") == 2 and text.count("Dismiss report") == 2, text[:2000]
     assert "window.__xss=1" in text  # the payloads are there, as text
+    assert_no_sideways_scroll(page, "the moderation queue")
     page.screenshot(path=screenshot_dir / "forum-xss-moderation.png", full_page=True)
     context.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import TEST_PASSWORD, run_committed
+from tests.e2e.fixtures import assert_no_sideways_scroll
 from tests.ideas import committed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
@@ -42,6 +43,7 @@ def test_no_payload_runs(browser, live_settings, screenshot_dir, hostile_idea):
         page.wait_for_load_state("load")
         page.mouse.move(10, 300)
         assert page.evaluate("typeof window.__xss") == "undefined", url
+        assert_no_sideways_scroll(page, url)
     page.goto(base + hostile_idea["idea_url"])
     page.screenshot(path=screenshot_dir / "ideas-xss-390.png", full_page=True)
 
