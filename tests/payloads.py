@@ -1,6 +1,5 @@
-"""XSS payloads every input of customers' content is tried with: each tries to set
-window.__xss (or, for the remote image, to tell a third party who read the post). Used by the
-ideas tests; tests/forum/payloads.py is the forum's older copy, to be folded in here."""
+"""XSS payloads every input of customers' content is tried with (forum and ideas tests): each
+tries to set window.__xss (or, for the remote image, to tell a third party who read the post)."""
 
 PAYLOADS = [
     "<script>window.__xss=1</script>",

@@ -72,6 +72,7 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_PIXELS = 4096 * 4096
 TITLE_MAX = 200
 BODY_MAX = 20000
+REPORT_REASON_MAX = 1000
 Action = ModerationAction.Action
 
 
@@ -673,7 +674,7 @@ def report_create(*, reporter, reason: str, topic: Topic | None = None, reply=No
     """Report a post as abusive; it waits in the moderation queue (one open report each;
     accounts younger than a day report as often as they may post)."""
     _require_participant(reporter)
-    reason = _clean_text(reason, field="reason", limit=1000)
+    reason = _clean_text(reason, field="reason", limit=REPORT_REASON_MAX)
     if (topic is None) == (reply is None):
         raise ValueError("Give a topic or a reply.")
     existing = Report.objects.filter(

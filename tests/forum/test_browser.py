@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import run_committed
 from tests.e2e.fixtures import PHONE, assert_no_sideways_scroll, sign_in
 from tests.forum import committed
-from tests.forum.payloads import PAYLOADS
+from tests.payloads import PAYLOADS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
@@ -41,8 +41,9 @@ def _make():
             services.topic_create(author=asker, category=category, title=payload, body=payload)
         reply = services.reply_create(author=reader, topic=topic, body=text)
         services.reply_accept(user=asker, reply=reply)  # solved: the JSON-LD holds them too
-        services.report_create(reporter=reader, topic=topic, reason=text)
-        services.report_create(reporter=asker, reply=reply, reason=text)
+        reason = text[: services.REPORT_REASON_MAX]  # as many payloads as a reason holds
+        services.report_create(reporter=reader, topic=topic, reason=reason)
+        services.report_create(reporter=asker, reply=reply, reason=reason)
         # held for a moderator: the moderation queue shows them with their payloads
         held = services.topic_create(
             author=newcomer, category=category, title=PAYLOADS[6], body=text
@@ -52,11 +53,19 @@ def _make():
         return topic.get_absolute_url()
 
 
+def _drop():
+    committed.drop(slug=SLUG, emails=[*EMAILS, NEWCOMER, STAFF])
+
+
 @pytest.fixture
 def xss_topic():
-    url = run_committed(_make)
+    try:
+        url = run_committed(_make)
+    except BaseException:
+        run_committed(_drop)  # what was committed before the failure goes too
+        raise
     yield url
-    run_committed(lambda: committed.drop(slug=SLUG, emails=[*EMAILS, NEWCOMER, STAFF]))
+    run_committed(_drop)
 
 
 def _check(page, url: str) -> None:

@@ -12,7 +12,7 @@ from django_tenants.utils import tenant_context
 from modules.forum import markdown
 from modules.forum.models import Report
 from tests.forum.conftest import make_customer
-from tests.forum.payloads import PAYLOADS
+from tests.payloads import PAYLOADS
 
 pytestmark = pytest.mark.django_db
 
