@@ -86,3 +86,13 @@ def render_markdown(text: str, *, images: bool = False) -> str:
 def plain_text(text: str) -> str:
     """The words of Markdown `text`, for snippets, emails and the search index."""
     return html_lib.unescape(nh3.clean(_md.render(text or ""), tags=set())).strip()
+
+
+_BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(p|div|li|tr|h[1-6]|blockquote)>")
+
+
+def plain_text_from_html(html: str) -> str:
+    """The words of an HTML email part, one line per block, with no markup left."""
+    text = nh3.clean(_BLOCK_END.sub("\n", html or ""), tags=set())
+    lines = [" ".join(line.split()) for line in html_lib.unescape(text).splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

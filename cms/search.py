@@ -156,8 +156,10 @@ def _searched_with_pages(model) -> bool:
     )
 
 
-def _queryset(model, request, locale=None):
-    if hasattr(model, "search_queryset"):
+def _queryset(model, request, locale=None, deflection: bool = False):
+    if deflection and hasattr(model, "deflection_queryset"):
+        queryset = model.deflection_queryset(request)
+    elif hasattr(model, "search_queryset"):
         queryset = model.search_queryset(request)
     elif issubclass(model, Page):
         queryset = visible_pages(model.objects.all(), request)
@@ -182,7 +184,7 @@ class _Query:
         return self.key, self.label
 
 
-def _queries(request, locale, module: str | None = None) -> list[_Query]:
+def _queries(request, locale, module: str | None = None, deflection: bool = False) -> list[_Query]:
     """The queries one search runs: one over every searchable page type (ranked together, so a
     portal with a dozen page types still runs one query), then one per other model."""
     sources = list(_sources(request))
@@ -204,7 +206,7 @@ def _queries(request, locale, module: str | None = None) -> list[_Query]:
         queries.append(_Query(queryset, by_content_type=by_content_type))
     for key, label, model in sources:
         if not _searched_with_pages(model):
-            queries.append(_Query(_queryset(model, request, locale), key, label))
+            queries.append(_Query(_queryset(model, request, locale, deflection), key, label))
     return queries
 
 
@@ -310,19 +312,22 @@ def portal_search(
     module: str | None = None,
     autocomplete: bool = False,
     limit: int = PER_SOURCE_LIMIT,
+    deflection: bool = False,
 ) -> SearchResults:
     """Search everything visible to `request`. With `autocomplete`, the last word may be
     partial (as-you-type suggestions). `limit`: at most this many hits from each query (the
     counts per module count no further). `module`: search that module's content only (e.g. a
     module's own "similar" suggestions); the results page filters by module after searching
-    everything, so that each filter can show its count."""
+    everything, so that each filter can show its count. `deflection`: answers offered to
+    someone about to open a ticket: a model may narrow what it offers then with a
+    `deflection_queryset(request)` classmethod (the forum offers solved questions only)."""
     query = (query or "").strip()[:200]
     if not query:
         return SearchResults(query, [], {}, module)
     locale = content_locale(request) if request is not None else None
     language = locale.language_code if locale is not None else None
     with searching_in(language):
-        queries = _queries(request, locale, module)
+        queries = _queries(request, locale, module, deflection)
         results = _run(queries, query, module, autocomplete, limit)
         results.language = language
         if not autocomplete and not any(results.counts.values()):

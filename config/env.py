@@ -61,6 +61,17 @@ VARIABLES: dict[str, tuple[type, object, str]] = {
     "TRUSTED_PROXY_COUNT": (int, 0, "Reverse proxies in front of the app (for the client IP)"),
     "EMAIL_URL": (str, "consolemail://", "Email backend URL (smtp://user:pass@host:587 ...)"),
     "DEFAULT_FROM_EMAIL": (str, "Portal <noreply@localhost>", "Sender of platform emails"),
+    "INBOUND_EMAIL_DOMAIN": (
+        str,
+        "",
+        "Domain that receives email for tickets (<slug>@ and <slug>+<ticket>@); "
+        "empty means inbound.<PLATFORM_DOMAIN>",
+    ),
+    "INBOUND_WEBHOOK_SECRET": (
+        str,
+        "",
+        "user:password the email provider's inbound webhook sends (Anymail); empty refuses it",
+    ),
     "MEDIA_ROOT": (str, str(BASE_DIR / "var" / "media"), "Where uploaded files are stored"),
     "STATIC_ROOT": (str, str(BASE_DIR / "var" / "static"), "Where collectstatic gathers files"),
     "LOG_LEVEL": (str, "INFO", "Root log level"),

@@ -20,6 +20,7 @@ REST_FRAMEWORK = {
         "accounts_write": "120/minute",
         "forum_write": "30/minute",
         "ideas_write": "60/minute",
+        "tickets_write": "30/minute",
     },
     "EXCEPTION_HANDLER": "api.errors.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -31,6 +31,7 @@ SHARED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "anymail",
 ]
 
 TENANT_APPS = [
@@ -66,6 +67,7 @@ TENANT_APPS = [
     "modules.accounts",
     "modules.forum",
     "modules.ideas",
+    "modules.tickets",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

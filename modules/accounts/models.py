@@ -77,6 +77,8 @@ class OutboxEmail(models.Model):
         related_name="+",
     )
     to_email = models.EmailField()
+    # Where a reply by email goes (a ticket's reply-by-email address), when not the sender
+    reply_to = models.CharField(max_length=250, blank=True)
     kind = models.CharField(max_length=32, choices=NotificationKind.choices)
     dedupe_key = models.CharField(max_length=200, unique=True)
     subject = models.CharField(max_length=250)

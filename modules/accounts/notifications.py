@@ -117,6 +117,7 @@ def notify_many(
     context: dict | None = None,
     subject_params: dict | None = None,
     per_recipient: Callable[[Any], dict] | None = None,
+    reply_to: str = "",
 ) -> list[OutboxEmail]:
     """Queue one email of `kind` to each of `recipients` (users), in the caller's transaction.
 
@@ -127,6 +128,7 @@ def notify_many(
     language (load `customer_profile` with the users to spare a query each): `<template>.txt`,
     and `<template>.html` when it exists, with `context`, once per language; `per_recipient(user)`
     adds what differs from one person to the next (each email is then rendered on its own).
+    `reply_to`: where the recipient's answer by email goes (e.g. a ticket's reply address).
     Returns the rows queued now.
     """
     people = list(recipients)
@@ -160,6 +162,7 @@ def notify_many(
             OutboxEmail(
                 recipient=user,
                 to_email=user.email,
+                reply_to=reply_to,
                 kind=kind,
                 dedupe_key=keys[user.pk],
                 subject=title,
@@ -180,6 +183,7 @@ def notify(
     dedupe_key: str,
     to_email: str | None = None,
     subject_params: dict | None = None,
+    reply_to: str = "",
 ) -> OutboxEmail | None:
     """Queue one email to `recipient` (a user), or to `to_email` for a guest with no account;
     see notify_many. Returns the outbox row, or None when the recipient does not want this kind
@@ -193,6 +197,7 @@ def notify(
             context=context,
             subject_params=subject_params,
             dedupe_key=dedupe_key.replace("{", "{{").replace("}", "}}"),
+            reply_to=reply_to,
         )
         return rows[0] if rows else None
     if recipient is not None and not wants(recipient, kind):
@@ -213,6 +218,7 @@ def notify(
             OutboxEmail(
                 recipient=recipient,
                 to_email=address,
+                reply_to=reply_to,
                 kind=kind,
                 dedupe_key=dedupe_key[:200],
                 subject=title,
@@ -279,6 +285,7 @@ def deliver(row: OutboxEmail) -> None:
         subject=row.subject,
         body=row.body_text,
         to=[row.to_email],
+        reply_to=[row.reply_to] if row.reply_to else None,
         headers={"Message-ID": _message_id(row), "Auto-Submitted": "auto-generated"},
     )
     if row.body_html:

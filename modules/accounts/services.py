@@ -240,6 +240,7 @@ def customer_verify_email(*, token: str, request=None):
         profile.email_verified_at = timezone.now()
         profile.save(update_fields=["email_verified_at"])
         organization_assign_by_domain(user=user)
+        _run_hooks("account_verified", user=user)
         if request is not None and not request.user.is_authenticated:
             auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return user
@@ -547,6 +548,8 @@ def customer_admin_update(
 # The portal's staff roles (group names); modules give them rights of their own through these.
 ADMINISTRATORS = "Administrators"
 AGENTS = "Agents"
+# Agents who see tickets and write internal notes but do not answer customers (tickets module)
+LIGHT_AGENTS = "Light agents"
 COMMUNITY_MODERATORS = "Community moderators"
 ROLE_PERMISSIONS = {
     ADMINISTRATORS: [
@@ -566,6 +569,10 @@ ROLE_PERMISSIONS = {
         "accounts.view_customerprofile",
         "accounts.change_customerprofile",
         "accounts.view_organization",
+    ],
+    LIGHT_AGENTS: [
+        "wagtailadmin.access_admin",
+        "accounts.view_customerprofile",
     ],
     # Not Wagtail's own "Moderators" group: Wagtail's initial data lets that one add, edit and
     # publish every page, which a forum moderator must not do.
@@ -614,6 +621,17 @@ def accounts_furnish(*, home) -> None:
 def _hook(spec, name: str):
     path = spec.extra.get(name)
     return import_string(path) if path else None
+
+
+def _run_hooks(name: str, **kwargs) -> None:
+    """Call every module's `extra[name]` hook (switched on or not), e.g. "account_verified":
+    tickets a guest sent from this address become the new account's."""
+    from modules import registry
+
+    for spec in registry.all_modules():
+        hook = _hook(spec, name)
+        if hook is not None:
+            hook(**kwargs)
 
 
 def customer_export_data(*, user) -> dict:

@@ -173,6 +173,13 @@ class Topic(index.Indexed, models.Model):
         )
         return cls.objects.filter(pk__in=visible.values("pk"))
 
+    @classmethod
+    def deflection_queryset(cls, request):
+        """What "Ask once" offers someone about to open a ticket: solved questions only."""
+        return cls.search_queryset(request).filter(
+            kind=TopicKind.QUESTION, accepted_reply__isnull=False
+        )
+
     def search_result(self) -> dict:
         return {
             "title": self.title,

@@ -23,6 +23,12 @@ SPEC = register(
             "account_activity": "modules.ideas.hooks.account_activity",
             "export_user_data": "modules.ideas.hooks.export_user_data",
             "anonymise_user": "modules.ideas.hooks.anonymise_user",
+            # tickets link to ideas; the requester then follows the idea
+            "ticket_link": {
+                "search": "modules.ideas.links.search",
+                "get": "modules.ideas.links.get",
+                "follow": "modules.ideas.links.follow",
+            },
         },
     )
 )

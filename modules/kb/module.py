@@ -30,6 +30,8 @@ SPEC = register(
             "category_types": ("kb.CategoryPage",),
             # the page type a missing-article task offers to write (cms.insights)
             "article_type": "kb.ArticlePage",
+            # tickets link to articles (modules.tickets.services.ticket_link)
+            "ticket_link": {"search": "modules.kb.links.search", "get": "modules.kb.links.get"},
         },
     )
 )
