@@ -44,7 +44,8 @@ lint: install
 	$(RUN) ruff check .
 	$(RUN) mypy tenants/services.py tenants/selectors.py tenants/provisioning.py api/services.py modules/registry.py \
 	  modules/accounts/services.py modules/accounts/selectors.py modules/forum/services.py \
-	  modules/forum/selectors.py modules/ideas/services.py modules/ideas/selectors.py
+	  modules/forum/selectors.py modules/ideas/services.py modules/ideas/selectors.py \
+	  modules/tickets/services.py modules/tickets/selectors.py modules/tickets/permissions.py modules/tickets/sla.py
 	$(RUN) lint-imports
 	$(RUN) python bin/compilemessages.py --check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run

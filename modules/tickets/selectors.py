@@ -24,7 +24,7 @@ from modules.tickets.models import (
 AGENT_VIEWS = ("unassigned", "mine", "open", "overdue", "solved", "all")
 
 
-def _with_people(queryset: QuerySet) -> QuerySet:
+def _with_people(queryset: QuerySet) -> QuerySet:  # (any QuerySet of tickets)
     return queryset.select_related(
         "requester__customer_profile", "assignee__customer_profile", "queue", "request_type"
     )
@@ -47,7 +47,7 @@ def tickets_for_customer(
 ) -> QuerySet:
     """The customer's list: newest activity first; `status` "open" (still active), "solved"
     (solved or closed) or one status; `query` a number or words of the subject."""
-    queryset = Ticket.objects.filter(customer_scope(user))
+    queryset: QuerySet = Ticket.objects.filter(customer_scope(user))
     if mine_only:
         queryset = queryset.filter(requester=user)
     queryset = _status_filter(queryset, status)
@@ -113,7 +113,7 @@ def tickets_for_agent(
     SLA target), solved, all; filters narrow further. The most urgent work first: overdue by
     due time, the rest by last update."""
     now = now or timezone.now()
-    queryset = Ticket.objects.filter(agent_scope(user), merged_into__isnull=True)
+    queryset: QuerySet = Ticket.objects.filter(agent_scope(user), merged_into__isnull=True)
     if view == "unassigned":
         queryset = queryset.filter(assignee__isnull=True, status__in=ACTIVE_STATUSES)
     elif view == "mine":
@@ -181,7 +181,7 @@ def conversation(ticket: Ticket, *, internal: bool) -> list:
         events = events.filter(public=True)
         attachments = attachments.filter(internal=False)
     messages = messages.prefetch_related(Prefetch("attachments", queryset=attachments))
-    items = [*messages, *events]
+    items: list[Message | Event] = [*messages, *events]
     items.sort(key=lambda item: (item.created_at, 0 if isinstance(item, Message) else 1, item.pk))
     return items
 

@@ -106,6 +106,10 @@ def _language() -> str:
 # --- numbers, addresses, links -----------------------------------------------------------------
 
 
+def _schema() -> str:
+    return getattr(connection, "schema_name", "public")
+
+
 def number_next() -> int:
     """The tenant's next ticket number, from a database sequence (created by the migration in
     each tenant's schema): two submissions at once never get the same number."""
@@ -118,7 +122,7 @@ def guest_token(ticket: Ticket) -> str:
     """The signed part of a guest's link to their ticket (bound to this portal's schema, the
     ticket and the guest's address)."""
     return signing.dumps(
-        {"t": ticket.number, "e": ticket.guest_email, "s": connection.schema_name},
+        {"t": ticket.number, "e": ticket.guest_email, "s": _schema()},
         salt=GUEST_SALT,
     )
 
@@ -136,9 +140,13 @@ def guest_ticket(token: str) -> Ticket | None:
         data = signing.loads(token, salt=GUEST_SALT, max_age=GUEST_MAX_AGE)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("s") != connection.schema_name:
+    if (
+        not isinstance(data, dict)
+        or data.get("s") != _schema()
+        or not isinstance(data.get("t"), int)
+    ):
         return None
-    ticket = Ticket.objects.filter(number=data.get("t")).first()
+    ticket = Ticket.objects.filter(number=data["t"]).first()
     if ticket is None or not ticket.guest_email or ticket.guest_email != data.get("e"):
         return None
     return ticket
@@ -151,7 +159,7 @@ def inbound_domain() -> str:
 def portal_mailbox() -> str:
     """The local part of this portal's support address: its slug when the platform gives one."""
     tenant = getattr(connection, "tenant", None)
-    return getattr(tenant, "slug", None) or connection.schema_name
+    return getattr(tenant, "slug", None) or _schema()
 
 
 def support_address() -> str:
@@ -393,18 +401,20 @@ def _audience(ticket: Ticket, *, exclude=None) -> tuple[list, list[str]]:
     """The people a public update goes to: the requester and the CC'd (accounts), and the
     addresses of a guest requester and of CC'd people without an account."""
     users, emails = [], []
-    if ticket.requester_id and ticket.requester.is_active:
-        users.append(ticket.requester)
+    requester = ticket.requester if ticket.requester_id else None
+    if requester is not None and requester.is_active:
+        users.append(requester)
     elif ticket.guest_email:
         emails.append(ticket.guest_email)
     for participant in ticket.participants.select_related("user__customer_profile"):
         if participant.user_id:
-            if participant.user.is_active and participant.user not in users:
-                users.append(participant.user)
+            person = participant.user
+            if person is not None and person.is_active and person not in users:
+                users.append(person)
         elif participant.email not in emails:
             emails.append(participant.email)
     if exclude is not None:
-        users = [user for user in users if user.pk != exclude.pk]
+        users = [user for user in users if user.pk != getattr(exclude, "pk", None)]
         emails = [email for email in emails if email != getattr(exclude, "email", None)]
     return users, emails
 
@@ -484,9 +494,10 @@ def _notify_reply(ticket: Ticket, message: Message) -> None:
         exclude=message.author,
         message=message,
     )
-    if ticket.assignee_id and ticket.assignee.is_active and ticket.assignee != message.author:
+    assignee = ticket.assignee if ticket.assignee_id else None
+    if assignee is not None and assignee.is_active and assignee != message.author:
         notify(
-            recipient=ticket.assignee,
+            recipient=assignee,
             kind=NotificationKind.REPLIES,
             subject=AGENT_REPLY_SUBJECT,
             subject_params={"number": ticket.number, "subject": ticket.subject},
@@ -653,7 +664,7 @@ def ticket_update(
             Event.Kind.QUEUE,
             by=by,
             old=ticket.queue.name if ticket.queue else "",
-            new=queue.name if queue else "",
+            new=queue.name if isinstance(queue, Queue) else "",
         )
         ticket.queue = queue  # type: ignore[assignment]
         fields.append("queue")
@@ -842,7 +853,7 @@ def ticket_merge(*, source: Ticket, into: Ticket, by) -> Ticket:
     )
     Attachment.objects.filter(ticket=source).update(ticket=into)
     if source.requester_id and source.requester_id != into.requester_id:
-        _cc_add(into, source.requester.email, by=by)
+        _cc_add(into, getattr(source.requester, "email", ""), by=by)
     elif source.guest_email and source.guest_email != into.contact_email:
         _cc_add(into, source.guest_email, by=by)
     for participant in source.participants.all():
@@ -1083,9 +1094,10 @@ def escalate(*, ticket_id: int, now=None) -> bool:
         ticket.priority = Priority.HIGH
         fields.append("priority")
     ticket.save(update_fields=fields)
-    if ticket.assignee_id and ticket.assignee.is_active and ticket.assignee.email:
+    assignee = ticket.assignee if ticket.assignee_id else None
+    if assignee is not None and assignee.is_active and assignee.email:
         notify(
-            recipient=ticket.assignee,
+            recipient=assignee,
             kind=NotificationKind.ACCOUNT,
             subject=ESCALATED_SUBJECT,
             subject_params={"number": ticket.number, "subject": ticket.subject},
