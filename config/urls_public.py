@@ -3,6 +3,7 @@
 from django.urls import include, path, re_path
 from django.utils.module_loading import import_string
 
+from tenants import inbound as _inbound  # noqa: F401  (connects Anymail's inbound signal)
 from tenants import views as tenant_views
 
 urlpatterns = [
@@ -11,6 +12,8 @@ urlpatterns = [
     path("operator/", include(("tenants.console.urls", "console"), namespace="console")),
     path("api/v1/", include(("api.urls_public", "api"), namespace="api")),
     re_path(r"^api/", import_string("api.errors.api_not_found")),
+    # Email providers post received mail here (Anymail): /inbound/email/<provider>/inbound/
+    path("inbound/email/", include("anymail.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -22,7 +22,7 @@ import hashlib
 import logging
 import re
 from email.message import EmailMessage
-from email.utils import getaddresses, parseaddr
+from email.utils import parseaddr
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from modules.accounts import selectors as accounts_selectors
-from modules.tickets.models import Channel, InboundEmail, Ticket
+from modules.tickets.models import Channel, InboundEmail, Status, Ticket
 
 log = logging.getLogger(__name__)
 SUBJECT_NUMBER = re.compile(r"\[#(\d+)\]")
@@ -91,13 +91,25 @@ def is_automatic(message: EmailMessage) -> bool:
     """Out-of-office replies, bounces and lists: answering them would start a mail loop."""
     auto = str(message.get("Auto-Submitted") or "no").strip().lower()
     precedence = str(message.get("Precedence") or "").strip().lower()
+    _name, sender = parseaddr(str(message.get("From") or ""))
+    local, _at, domain = sender.strip().lower().rpartition("@")
     return (
-        auto != "no"
+        auto.split(";", 1)[0].strip() != "no"
         or precedence in {"bulk", "junk", "list", "auto_reply"}
         or bool(message.get("X-Autoreply"))
         or bool(message.get("X-Autorespond"))
+        or bool(message.get("List-Id"))
         or str(message.get("Content-Type") or "").lower().startswith("multipart/report")
+        # bounces, and our own addresses (a reply address CC'd on a ticket email)
+        or local in {"mailer-daemon", "postmaster"}
+        or (bool(domain) and domain == _inbound_domain())
     )
+
+
+def _inbound_domain() -> str:
+    from django.conf import settings
+
+    return (getattr(settings, "TICKETS_INBOUND_DOMAIN", "") or "").strip().lower()
 
 
 def body_text(message: EmailMessage) -> str:
@@ -107,8 +119,9 @@ def body_text(message: EmailMessage) -> str:
         return ""
     try:
         content = part.get_content()
-    except (LookupError, UnicodeDecodeError):
-        content = part.get_payload(decode=True).decode("utf-8", "replace")
+    except (LookupError, UnicodeDecodeError, AssertionError):
+        # an unknown or lying charset: read it as UTF-8, keeping what decodes
+        content = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
     if part.get_content_type() == "text/html":
         from cms.markdown import plain_text_from_html
 
@@ -116,28 +129,39 @@ def body_text(message: EmailMessage) -> str:
     return content
 
 
-def attachments(message: EmailMessage) -> list[SimpleUploadedFile]:
-    files = []
+def attachments(message: EmailMessage) -> tuple[list[SimpleUploadedFile], int]:
+    """The message's attached files that pass the usual checks (`files.attachment_check`, the
+    per-message count), and how many were left out. A refused file does not refuse the email:
+    its text still reaches the ticket (a mail client cannot show our form error)."""
+    from modules.tickets.files import attachment_check
+    from modules.tickets.models import TicketSettings
+
+    limits = TicketSettings.load()
+    files, dropped = [], 0
     for part in message.iter_attachments():
         payload = part.get_payload(decode=True)
-        if payload:
-            files.append(
-                SimpleUploadedFile(
-                    part.get_filename() or "attachment", payload, part.get_content_type()
-                )
-            )
-    return files
+        if not payload:
+            continue
+        upload = SimpleUploadedFile(
+            part.get_filename() or "attachment", payload, part.get_content_type()
+        )
+        try:
+            attachment_check(upload, max_bytes=limits.max_attachment_mb * 1024 * 1024)
+        except ValidationError:
+            dropped += 1
+            continue
+        if len(files) >= limits.max_attachments:
+            dropped += 1
+            continue
+        upload.seek(0)
+        files.append(upload)
+    return files, dropped
 
 
 def process(inbound_id: int) -> bool:
     """Turn one stored message into a ticket or a reply, once. Returns whether this call did."""
     from modules.tickets.quoting import strip_quoted
-    from modules.tickets.services import (
-        TicketError,
-        ticket_create,
-        ticket_for_reply_tag,
-        ticket_reply,
-    )
+    from modules.tickets.services import TicketError, ticket_create, ticket_for_reply_tag
 
     with transaction.atomic():
         row = (
@@ -150,7 +174,7 @@ def process(inbound_id: int) -> bool:
         message = email.message_from_bytes(bytes(row.raw), policy=email.policy.default)
         row.body_text = strip_quoted(body_text(message))
         row.processed_at = timezone.now()
-        reject = None
+        reject, dropped = None, 0
         tag = _tag(row.recipient)
         try:
             if is_automatic(message):
@@ -162,39 +186,74 @@ def process(inbound_id: int) -> bool:
                 if ticket is None:
                     reject = "unknown reply address"
                 else:
-                    author = _author(ticket, row.sender, message)
+                    author = _author(ticket, row.sender)
                     if author is False:
                         reject = "sender is not on the ticket"
                     else:
-                        with transaction.atomic():
-                            row.message = ticket_reply(
-                                ticket=ticket,
-                                author=author,
-                                author_email=row.sender if author is None else "",
-                                body=row.body_text,
-                                files=attachments(message),
-                                channel=Channel.EMAIL,
-                            )
-                        row.ticket = ticket
+                        dropped = _reply(row, ticket, author, message)
             else:
-                with transaction.atomic():
-                    row.ticket = ticket_create(
-                        subject=row.subject or row.body_text[:80],
-                        description=row.body_text,
-                        guest_email=row.sender,
-                        guest_name=row.sender_name,
-                        files=attachments(message),
-                        channel=Channel.EMAIL,
-                    )
+                ticket, author = _threaded(row)
+                if ticket is not None:
+                    dropped = _reply(row, ticket, author, message)
+                else:
+                    files, dropped = attachments(message)
+                    with transaction.atomic():
+                        row.ticket = ticket_create(
+                            subject=row.subject or row.body_text[:80],
+                            description=row.body_text,
+                            guest_email=row.sender,
+                            guest_name=row.sender_name,
+                            files=files,
+                            channel=Channel.EMAIL,
+                        )
         except (TicketError, ValidationError, PermissionDenied) as error:
             reject = "; ".join(getattr(error, "messages", [str(error)]))[:250]
+            row.ticket = row.message = None
         row.status = InboundEmail.Status.REJECTED if reject else InboundEmail.Status.PROCESSED
-        row.note = reject or ""
+        row.note = reject or (f"{dropped} attachment(s) refused" if dropped else "")
         row.save(update_fields=["status", "note", "body_text", "processed_at", "ticket", "message"])
     return True
 
 
-def _author(ticket: Ticket, sender: str, message: EmailMessage):
+def _reply(row: InboundEmail, ticket: Ticket, author, message: EmailMessage) -> int:
+    """Write the email as a reply on `ticket`; how many attachments were refused."""
+    from modules.tickets.services import ticket_reply
+
+    files, dropped = attachments(message)
+    with transaction.atomic():
+        row.message = ticket_reply(
+            ticket=ticket,
+            author=author,
+            author_email=row.sender if author is None else "",
+            body=row.body_text,
+            files=files,
+            channel=Channel.EMAIL,
+        )
+    row.ticket = ticket
+    return dropped
+
+
+def _threaded(row: InboundEmail) -> tuple[Ticket | None, object]:
+    """An email to the support address whose subject names "[#<number>]" of an open ticket the
+    sender is on (our own emails' subjects do) continues that ticket: (ticket, author). Else
+    (None, None): a new ticket. A closed or merged ticket gets a new one (a follow-up)."""
+    match = SUBJECT_NUMBER.search(row.subject or "")
+    if match is None:
+        return None, None
+    ticket = (
+        Ticket.objects.filter(number=int(match[1]), merged_into__isnull=True)
+        .exclude(status=Status.CLOSED)
+        .first()
+    )
+    if ticket is None:
+        return None, None
+    author = _author(ticket, row.sender)
+    if author is False:
+        return None, None
+    return ticket, author
+
+
+def _author(ticket: Ticket, sender: str):
     """The account a reply by email is written as: the requester, a CC'd person or an agent
     with that address; None for the guest requester or a CC'd address without an account;
     False for anyone else (the reply is refused: a forwarded reply address is not a key)."""
@@ -205,15 +264,4 @@ def _author(ticket: Ticket, sender: str, message: EmailMessage):
         return user
     if sender == ticket.guest_email or ticket.participants.filter(email=sender).exists():
         return None
-    del message
     return False
-
-
-def recipients(message: EmailMessage) -> list[str]:
-    """Every address the message was sent to (To, Cc, Delivered-To), lower-case."""
-    headers = [
-        str(value)
-        for key in ("To", "Cc", "Delivered-To", "X-Original-To")
-        for value in message.get_all(key, [])
-    ]
-    return [address.lower() for _name, address in getaddresses(headers) if address]
