@@ -66,3 +66,4 @@ bench: install
 	$(RUN) python bench/pages.py
 	$(RUN) python bench/search.py
 	$(RUN) python bench/community.py
+	$(RUN) python bench/tickets.py
