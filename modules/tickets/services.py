@@ -1078,7 +1078,8 @@ def escalate(*, ticket_id: int, now=None) -> bool:
     a normal or low priority to high, and email the assignee. Returns whether it escalated."""
     now = now or timezone.now()
     ticket = (
-        Ticket.objects.select_for_update(skip_locked=True)
+        # of=self: the assignee is a nullable join, which PostgreSQL cannot lock
+        Ticket.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(sla.breached_filter(now), pk=ticket_id, breached_at__isnull=True)
         .select_related("assignee")
         .first()
