@@ -62,10 +62,12 @@ def add_business_minutes(start: dt.datetime, minutes: int, hours: Hours) -> dt.d
         opens = dt.datetime.combine(day, hours.start, tzinfo=hours.tz)
         closes = dt.datetime.combine(day, hours.end, tzinfo=hours.tz)
         if day.weekday() in hours.days and local < closes:
-            begin = max(local, opens)
-            available = closes - begin
+            # Elapsed time is counted in UTC: aware datetimes sharing a zone subtract and add
+            # as wall-clock times, so a day with a DST change would gain or lose an hour.
+            begin = max(local, opens).astimezone(dt.UTC)
+            available = closes.astimezone(dt.UTC) - begin
             if left <= available:
-                return (begin + left).astimezone(dt.UTC)
+                return begin + left
             left -= available
         next_day = day + dt.timedelta(days=1)
         local = dt.datetime.combine(next_day, hours.start, tzinfo=hours.tz)
