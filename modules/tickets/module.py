@@ -12,6 +12,10 @@ SPEC = register(
         icon="mail",
         urls="modules.tickets.urls",
         url_prefix="tickets",
+        api_routes=(
+            ("tickets", "modules.tickets.api.CustomerTicketViewSet", "ticket"),
+            ("agent/tickets", "modules.tickets.api.AgentTicketViewSet", "agent-ticket"),
+        ),
         admin_menu_items=("tickets", "ticket-setup", "ticket-reports"),
         permissions=(
             "tickets.view_all_tickets",
