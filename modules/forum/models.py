@@ -126,6 +126,9 @@ class Topic(index.Indexed, models.Model):
         index.FilterField("id"),
         index.FilterField("category"),
         index.FilterField("state"),
+        # "Ask once" (deflection_queryset) offers solved questions only
+        index.FilterField("kind"),
+        index.FilterField("accepted_reply"),
     ]
 
     class Meta:
