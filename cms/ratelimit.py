@@ -56,6 +56,8 @@ def hit(scope: str, key: str, rate: str) -> tuple[bool, int]:
     except ValueError:  # expired between add and incr
         cache.set(cache_key, 1, timeout=period + 1)
         count = 1
+    if count is None:  # the cache is down (it ignores errors): let the attempt through
+        count = 1
     retry_after = period - int(time.time()) % period
     return count <= limit, retry_after
 
