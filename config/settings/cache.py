@@ -11,18 +11,25 @@ _KEYS = {
     "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
 }
 
+# Redis down: every cache read is a miss and every write is dropped (django-redis logs it), so
+# pages are built from the database instead of failing. Sessions live in the database, never
+# here, so nobody is signed out or let in by an outage.
+_REDIS_OPTIONS = {"IGNORE_EXCEPTIONS": True, "LOG_IGNORED_EXCEPTIONS": True}
+
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
+            "OPTIONS": _REDIS_OPTIONS,
             **_KEYS,
         },
         "renditions": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "renditions",
+            "OPTIONS": _REDIS_OPTIONS,
             **_KEYS,
         },
     }

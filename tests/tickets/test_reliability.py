@@ -28,7 +28,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.worker]
 
 
 @contextlib.contextmanager
-def worker(tmp_path: Path, *, block: bool = False) -> Iterator[subprocess.Popen]:
+def worker(
+    tmp_path: Path, *, block: bool = False, extra_env: dict | None = None
+) -> Iterator[subprocess.Popen]:
     """A worker on the default queue (the one after-commit sends and sweeps use; the broker's
     database is this run's own) writing emails into tmp_path/mail; with `block`, sending waits
     while tmp_path/block exists."""
@@ -38,6 +40,7 @@ def worker(tmp_path: Path, *, block: bool = False) -> Iterator[subprocess.Popen]
         "DJANGO_SETTINGS_MODULE": "tests.tickets.worker_settings",
         "TEST_EMAIL_DIR": str(tmp_path / "mail"),
         "TEST_BLOCK_FLAG": str(tmp_path / "block") if block else "",
+        **(extra_env or {}),
     }
     process = subprocess.Popen(
         [
@@ -270,3 +273,130 @@ def test_worker_killed_inside_inbound_processing_leaves_it_pending_then_once(
         wait_for(lambda: run_committed(state)[0] != "pending", what="the second worker")
         assert run_committed(age_and_sweep) == 0  # a second sweep finds nothing pending
     assert run_committed(state) == (InboundEmail.Status.PROCESSED, 1)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_redis(port: int) -> subprocess.Popen:
+    import shutil
+
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed: no private Redis to stop")
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    wait_for(lambda: _answers(port), timeout=20, what="the private Redis")
+    return process
+
+
+def _answers(port: int) -> bool:
+    import socket
+
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1) as s:
+        s.sendall(b"PING\r\n")
+        return s.recv(16).startswith(b"+PONG")
+    return False
+
+
+@contextlib.contextmanager
+def broker_and_cache(url: str):
+    """This process's Celery broker and caches on `url` (a private Redis) for the block."""
+    from django.test import override_settings
+
+    from config.celery import app
+
+    saved = app.conf.broker_url
+    # the settings' own cache options (what production runs), on the private Redis
+    caches = {
+        alias: {**config, "BACKEND": "django_redis.cache.RedisCache", "LOCATION": url}
+        for alias, config in settings.CACHES.items()
+    }
+
+    def reconnect(broker):
+        app.conf.broker_url = broker
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    reconnect(url)
+    try:
+        with override_settings(CACHES=caches, CELERY_BROKER_URL=url):
+            yield
+    finally:
+        reconnect(saved)
+
+
+def test_redis_down_the_portal_answers_and_the_email_goes_once_it_is_back(
+    tenant_a, committed, tmp_path
+):
+    from modules.accounts.models import OutboxEmail
+    from modules.accounts.notifications import outbox_sweep
+    from tests.conftest import TenantClient, host_of, login_on, make_customer
+
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    redis = start_redis(port)
+    address = f"asker-{committed['tag']}@customer.example"
+    try:
+        with broker_and_cache(url):
+            redis.terminate()  # the private one; the shared Redis is never touched
+            redis.wait(timeout=10)
+
+            def submit():
+                with tenant_context(tenant_a):
+                    user = make_customer(address)
+                client = login_on(TenantClient(host_of(tenant_a)), tenant_a, user)
+                response = client.post(
+                    "/tickets/new/",
+                    {"subject": "Redis is down", "description": "Does this still work?"},
+                )
+                connection.set_schema_to_public()
+                return response.status_code
+
+            assert run_committed(submit) in (200, 302)
+
+            def rows():
+                with tenant_context(tenant_a):
+                    return list(
+                        OutboxEmail.objects.filter(to_email=address).values_list(
+                            "status", flat=True
+                        )
+                    )
+
+            assert run_committed(rows) == [OutboxEmail.Status.PENDING]
+            redis = start_redis(port)  # back, on the same port
+
+            def age_and_sweep():
+                with tenant_context(tenant_a):
+                    OutboxEmail.objects.filter(to_email=address).update(
+                        created_at=timezone.now() - timedelta(minutes=5)
+                    )
+                    return outbox_sweep.run()
+
+            env_url = {"REDIS_URL": url}
+            with worker(tmp_path, extra_env=env_url):
+                assert run_committed(age_and_sweep) == 1
+                wait_for(lambda: run_committed(rows) == ["sent"], what="the email")
+        assert messages_with(tmp_path / "mail", f"To: {address}") == 1
+    finally:
+        if redis.poll() is None:
+            redis.terminate()
+            redis.wait(timeout=10)
+
+        def cleanup():
+            from django.contrib.auth import get_user_model
+
+            from modules.tickets.models import Ticket
+
+            with tenant_context(tenant_a):
+                Ticket.objects.filter(requester__email=address).delete()
+                OutboxEmail.objects.filter(to_email=address).delete()
+                get_user_model().objects.filter(email=address).delete()
+
+        run_committed(cleanup)
