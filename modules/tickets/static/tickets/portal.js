@@ -24,6 +24,24 @@
   var input = document.getElementById("id_subject");
   var keyInput = form.querySelector("input[name=suggestion_key]");
   if (!box || !input || !window.fetch) return;
+  // the search's key survives a visit to a suggested answer and the way back
+  var STORE = "tickets-suggestion-key";
+  try {
+    if (keyInput && !keyInput.value) keyInput.value = sessionStorage.getItem(STORE) || "";
+    form.addEventListener("submit", function () {
+      sessionStorage.removeItem(STORE);
+    });
+  } catch (error) {
+    /* storage switched off: the key lives in the form only */
+  }
+  function remember(key) {
+    if (keyInput) keyInput.value = key;
+    try {
+      sessionStorage.setItem(STORE, key);
+    } catch (error) {
+      /* see above */
+    }
+  }
   var list = box.querySelector("ul");
   var timer = null;
   var last = "";
@@ -87,7 +105,7 @@
         return response.ok ? response.json() : { results: [] };
       })
       .then(function (data) {
-        if (data.key && keyInput) keyInput.value = data.key;
+        if (data.key) remember(data.key);
         if (input.value.trim() === query) show(data.results || []);
       })
       .catch(function () {});
