@@ -270,6 +270,19 @@ def _field_rows(ticket) -> list[dict]:
     return rows
 
 
+def _event_labels(item) -> None:
+    """Status and priority events keep codes ("pending"); the page shows their words."""
+    choices = {"created": Status, "status": Status, "priority": Priority}.get(
+        getattr(item, "kind", "")
+    )
+    for side in ("old", "new"):
+        value = getattr(item, f"{side}_value", "")
+        label = value
+        if choices is not None and value in choices.values:
+            label = choices(value).label
+        setattr(item, f"{side}_label", label)
+
+
 @method_decorator(never_cache, name="dispatch")
 class TicketView(AgentMixin, TemplateView):
     template_name = "tickets/admin/ticket.html"
@@ -305,6 +318,8 @@ class TicketView(AgentMixin, TemplateView):
         if link_query and link_module in dict(linkable):
             link_results = services.link_targets(link_module, link_query, self.request)[:10]
         items = selectors.conversation(ticket, internal=True)
+        for item in items:
+            _event_labels(item)
         organization = ticket.organization
         context.update(
             ticket=ticket,
