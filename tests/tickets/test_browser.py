@@ -124,3 +124,125 @@ def test_ask_once_then_submit_on_a_phone(browser, live_settings, screenshot_dir,
     assert recorded["opened"] and recorded["opened_url"] == journey["url"]
     assert recorded["subject"].startswith("forgotten hummingbird")
     context.close()
+
+
+SOLVED_EMAIL = "journey-sol@customer.example"
+AGENT_EMAIL = "journey-agent@alpha.example"
+LONG_WORD = "Reference" + "X" * 120
+
+
+def _make_solved() -> dict:
+    from django.contrib.auth.models import Group
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_tenants.utils import tenant_context
+
+    from modules.accounts.services import AGENTS
+    from modules.tickets import services
+    from modules.tickets.models import Status, TicketSettings
+    from tests.conftest import make_customer
+    from tests.tickets.conftest import make_staff
+
+    with tenant_context(alpha()):
+        customer = make_customer(SOLVED_EMAIL, first_name="Sol")
+        agent = make_staff(AGENT_EMAIL, Group.objects.get(name=AGENTS))
+        ticket = services.ticket_create(
+            requester=customer,
+            subject="Parcel never arrived",
+            description=f"Order {LONG_WORD} was due on **Monday**.",
+            files=[SimpleUploadedFile("receipt.txt", b"order 42")],
+            cc=["partner@customer.example"],
+        )
+        services.ticket_reply(
+            ticket=ticket,
+            author=agent,
+            body="Sorry! We sent a new one:\n\n- tracking `ZX-9`\n- due *Friday*",
+            status=Status.SOLVED,
+        )
+        row = TicketSettings.load()
+        guests_before = row.guests_can_submit
+        row.guests_can_submit = True
+        row.save()
+        guest = services.ticket_create(
+            guest_email="journey-guest@example.org",
+            guest_name="Gil",
+            subject="Do you ship to islands?",
+            description="Small island, big parcel.",
+        )
+        row.guests_can_submit = guests_before
+        row.save()
+        return {
+            "users": [customer.pk, agent.pk],
+            "tickets": [ticket.pk, guest.pk],
+            "url": ticket.get_absolute_url(),
+            "guest_url": services.guest_link(guest).split("://", 1)[1].split("/", 1)[1],
+        }
+
+
+def _drop_solved(made: dict) -> None:
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import tenant_context
+
+    from modules.accounts.models import OutboxEmail
+    from modules.tickets.models import Ticket
+
+    with tenant_context(alpha()):
+        tickets = Ticket.objects.filter(pk__in=made["tickets"])
+        OutboxEmail.objects.filter(
+            to_email__in=["journey-guest@example.org", "partner@customer.example"]
+        ).delete()
+        tickets.delete()
+        users = get_user_model().objects.filter(pk__in=made["users"])
+        OutboxEmail.objects.filter(recipient__in=users).delete()
+        users.delete()
+
+
+@pytest.fixture
+def solved():
+    made = run_committed(_make_solved)
+    yield made
+    run_committed(lambda: _drop_solved(made))
+
+
+def _rating(made: dict) -> str:
+    from django_tenants.utils import tenant_context
+
+    from modules.tickets.models import Ticket
+
+    with tenant_context(alpha()):
+        return Ticket.objects.get(pk=made["tickets"][0]).rating
+
+
+def test_a_solved_request_is_rated_and_a_guest_reads_theirs_on_a_phone(
+    browser, live_settings, screenshot_dir, solved
+):
+    base = f"http://alpha.localhost:{live_settings.PLATFORM_PORT}"
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    sign_in(page, base, SOLVED_EMAIL, TEST_PASSWORD, solved["url"])
+    message = page.locator(".ticket-message--staff")
+    assert "Support team" in message.inner_text() and "ZX-9" in message.inner_text()
+    assert page.get_by_text("Status changed to “Solved”").is_visible()
+    assert page.get_by_role("link", name="receipt.txt").is_visible()
+    assert_no_sideways_scroll(page, "a solved request with a long word")
+    page.get_by_label("Good, I'm satisfied").check()
+    page.get_by_label("Anything to add? (optional)").fill("Quick and kind.")
+    page.get_by_role("button", name="Send rating").click()
+    page.wait_for_url(f"**{solved['url']}")
+    assert page.get_by_text("Thank you for your feedback!").is_visible()
+    assert run_committed(lambda: _rating(solved)) == "good"
+    page.screenshot(path=screenshot_dir / "tickets-solved-390.png", full_page=True)
+    context.close()
+
+    guest = browser.new_context(**PHONE)
+    page = guest.new_page()
+    response = page.goto(f"{base}/{solved['guest_url']}")
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert page.get_by_role("heading", name="Do you ship to islands?").is_visible()
+    page.get_by_label("Your reply").fill("It is called *Sark*.")
+    page.get_by_role("button", name="Send reply").click()
+    page.wait_for_load_state("load")
+    assert page.get_by_text("Your reply was sent.").is_visible()
+    assert page.locator(".ticket-message em", has_text="Sark").is_visible()
+    assert_no_sideways_scroll(page, "a guest's request")
+    page.screenshot(path=screenshot_dir / "tickets-guest-390.png", full_page=True)
+    guest.close()
