@@ -45,6 +45,7 @@ from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -70,6 +71,7 @@ from modules.tickets.models import (
     Channel,
     CustomField,
     Event,
+    FieldKind,
     Message,
     Priority,
     Queue,
@@ -89,6 +91,7 @@ from modules.tickets.services import (
 User = get_user_model()
 
 CUSTOMER_STATUS_FILTERS = ("open", "solved", *Status.values)
+RATINGS = [("good", gettext_lazy("Good")), ("bad", gettext_lazy("Bad"))]
 
 
 # --- shared pieces --------------------------------------------------------------------------------
@@ -113,6 +116,40 @@ def _download(attachment: Attachment) -> FileResponse:
     # who may fetch it depends on who asks: never kept by shared caches
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class NamedChoiceField(serializers.ChoiceField):
+    """A choice field documented as its own named enum in the OpenAPI schema: drf-spectacular
+    names enums after the field, and "status" or "kind" mean other things in other modules (the
+    generator would guess names and warn). An empty value is null when the field allows null."""
+
+    def __init__(self, *, enum_name: str, **kwargs):
+        self.enum_name = enum_name
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if value in ("", None) and self.allow_null:
+            return None
+        return super().to_representation(value)
+
+
+class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = NamedChoiceField
+
+    def get_name(self) -> str:
+        return f"{self.target.enum_name}Enum"
+
+    def map_serializer_field(self, auto_schema, direction):
+        choices = self.target.choices
+        return {
+            "type": "string",
+            "enum": list(choices),
+            "description": "\n".join(f"* `{value}` - {label}" for value, label in choices.items()),
+        }
+
+
+def _choice(enum_name: str, choices, **kwargs) -> NamedChoiceField:
+    return NamedChoiceField(enum_name=enum_name, choices=choices, **kwargs)
 
 
 def _bad_filter(name: str, value: str, allowed) -> None:
@@ -172,29 +209,31 @@ class AgentPersonField(PersonField):
         return {"id": person.pk, "name": display_name(person), "email": person.email}
 
 
-class RequestTypeBriefSerializer(serializers.ModelSerializer):
+class TicketRequestTypeBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = RequestType
         fields = ["slug", "name"]
         read_only_fields = fields
 
 
-class QueueSerializer(serializers.ModelSerializer):
+class TicketQueueSerializer(serializers.ModelSerializer):
     class Meta:
         model = Queue
         fields = ["id", "name"]
         read_only_fields = fields
 
 
-class CustomFieldSerializer(serializers.ModelSerializer):
+class TicketCustomFieldSerializer(serializers.ModelSerializer):
+    kind = _choice("TicketFieldKind", FieldKind.choices, read_only=True)
+
     class Meta:
         model = CustomField
         fields = ["key", "label", "kind", "choices", "required", "help_text"]
         read_only_fields = fields
 
 
-class RequestTypeSerializer(serializers.ModelSerializer):
-    fields = CustomFieldSerializer(many=True, read_only=True)
+class TicketRequestTypeSerializer(serializers.ModelSerializer):
+    fields = TicketCustomFieldSerializer(many=True, read_only=True)
 
     class Meta:
         model = RequestType
@@ -202,7 +241,7 @@ class RequestTypeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class TicketAttachmentSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField(help_text="Where to download the file.")
 
     class Meta:
@@ -220,13 +259,13 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request is not None else path
 
 
-class AgentAttachmentSerializer(AttachmentSerializer):
-    class Meta(AttachmentSerializer.Meta):
-        fields = [*AttachmentSerializer.Meta.fields, "internal"]
+class AgentTicketAttachmentSerializer(TicketAttachmentSerializer):
+    class Meta(TicketAttachmentSerializer.Meta):
+        fields = [*TicketAttachmentSerializer.Meta.fields, "internal"]
         read_only_fields = fields
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class TicketMessageSerializer(serializers.ModelSerializer):
     """One public entry of the conversation, as the customer sees it."""
 
     author = PersonField()
@@ -238,32 +277,34 @@ class MessageSerializer(serializers.ModelSerializer):
         fields = ["id", "author", "from_agent", "body", "body_html", "created_at", "attachments"]
         read_only_fields = fields
 
-    @extend_schema_field(AttachmentSerializer(many=True))
+    @extend_schema_field(TicketAttachmentSerializer(many=True))
     def get_attachments(self, message: Message) -> list:
         # conversation() prefetched them (without internal files for customers)
         return self._attachment_serializer(
             message.attachments.all(), many=True, context=self.context
         ).data
 
-    _attachment_serializer = AttachmentSerializer
+    _attachment_serializer = TicketAttachmentSerializer
 
 
-class AgentMessageSerializer(MessageSerializer):
+class AgentTicketMessageSerializer(TicketMessageSerializer):
     """A reply or an internal note, as agents see it."""
 
     author = AgentPersonField()
-    _attachment_serializer = AgentAttachmentSerializer
+    channel = _choice("TicketChannel", Channel.choices, read_only=True)
+    _attachment_serializer = AgentTicketAttachmentSerializer
 
-    class Meta(MessageSerializer.Meta):
-        fields = [*MessageSerializer.Meta.fields, "internal", "channel"]
+    class Meta(TicketMessageSerializer.Meta):
+        fields = [*TicketMessageSerializer.Meta.fields, "internal", "channel"]
         read_only_fields = fields
 
-    @extend_schema_field(AgentAttachmentSerializer(many=True))
+    @extend_schema_field(AgentTicketAttachmentSerializer(many=True))
     def get_attachments(self, message: Message) -> list:
         return super().get_attachments(message)
 
 
-class EventSerializer(serializers.ModelSerializer):
+class TicketEventSerializer(serializers.ModelSerializer):
+    kind = _choice("TicketEventKind", Event.Kind.choices, read_only=True)
     kind_label = serializers.SerializerMethodField()
     by = AgentPersonField()
 
@@ -277,8 +318,9 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class _TicketBase(serializers.ModelSerializer):
+    status = _choice("TicketStatus", Status.choices, read_only=True)
     status_label = serializers.SerializerMethodField()
-    request_type = RequestTypeBriefSerializer(read_only=True, allow_null=True)
+    request_type = TicketRequestTypeBriefSerializer(read_only=True, allow_null=True)
 
     def get_status_label(self, ticket: Ticket) -> str:
         return str(Status(ticket.status).label)
@@ -334,6 +376,7 @@ class TicketSerializer(TicketListSerializer):
     merged_into = serializers.SerializerMethodField(
         help_text="The number of the ticket this one was merged into."
     )
+    rating = _choice("TicketRating", RATINGS, read_only=True, allow_null=True)
 
     class Meta(TicketListSerializer.Meta):
         fields = [
@@ -350,9 +393,9 @@ class TicketSerializer(TicketListSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(AttachmentSerializer(many=True))
+    @extend_schema_field(TicketAttachmentSerializer(many=True))
     def get_attachments(self, ticket: Ticket) -> list:
-        return AttachmentSerializer(
+        return TicketAttachmentSerializer(
             selectors.description_attachments(ticket),
             many=True,
             context={**self.context, "number": ticket.number},
@@ -394,11 +437,11 @@ class TicketCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class ReplySerializer(serializers.Serializer):
+class TicketReplySerializer(serializers.Serializer):
     body = serializers.CharField(max_length=BODY_MAX, help_text="Markdown.")
 
 
-class UploadSerializer(serializers.Serializer):
+class TicketUploadSerializer(serializers.Serializer):
     file = serializers.ListField(
         child=serializers.FileField(), help_text="One or more files (repeat the part)."
     )
@@ -410,12 +453,12 @@ class UploadSerializer(serializers.Serializer):
     )
 
 
-class RateSerializer(serializers.Serializer):
-    rating = serializers.ChoiceField(choices=["good", "bad"])
+class TicketRateSerializer(serializers.Serializer):
+    rating = _choice("TicketRating", RATINGS)
     comment = serializers.CharField(max_length=RATING_COMMENT_MAX, required=False, allow_blank=True)
 
 
-class CcSerializer(serializers.Serializer):
+class TicketCcSerializer(serializers.Serializer):
     email = serializers.EmailField()
 
 
@@ -503,29 +546,31 @@ class CustomerTicketViewSet(
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(responses={200: RequestTypeSerializer(many=True)})
+    @extend_schema(responses={200: TicketRequestTypeSerializer(many=True)})
     @action(
         detail=False,
         methods=["get"],
         url_path="request-types",
         url_name="request-types",
-        serializer_class=RequestTypeSerializer,
+        serializer_class=TicketRequestTypeSerializer,
         pagination_class=None,
     )
     def request_types(self, request):
         """What a customer may ask about (active request types), each with its fields."""
         types = RequestType.objects.filter(active=True).prefetch_related("fields")
-        return Response(RequestTypeSerializer(types, many=True).data)
+        return Response(TicketRequestTypeSerializer(types, many=True).data)
 
-    @extend_schema(methods=["GET"], responses={200: MessageSerializer(many=True)})
-    @extend_schema(methods=["POST"], request=ReplySerializer, responses={201: MessageSerializer})
-    @action(detail=True, methods=["get", "post"], serializer_class=MessageSerializer)
+    @extend_schema(methods=["GET"], responses={200: TicketMessageSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"], request=TicketReplySerializer, responses={201: TicketMessageSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], serializer_class=TicketMessageSerializer)
     def replies(self, request, number=None):
         """The public conversation after the description, oldest first (POST: reply)."""
         ticket = self.get_object()
         context = {**self.get_serializer_context(), "number": ticket.number}
         if request.method == "POST":
-            data = ReplySerializer(data=request.data)
+            data = TicketReplySerializer(data=request.data)
             data.is_valid(raise_exception=True)
             message = services.ticket_reply(
                 ticket=ticket,
@@ -534,7 +579,8 @@ class CustomerTicketViewSet(
                 channel=Channel.API,
             )
             return Response(
-                MessageSerializer(message, context=context).data, status=status.HTTP_201_CREATED
+                TicketMessageSerializer(message, context=context).data,
+                status=status.HTTP_201_CREATED,
             )
         messages = [
             item
@@ -542,19 +588,21 @@ class CustomerTicketViewSet(
             if isinstance(item, Message)
         ]
         page = self.paginate_queryset(messages)
-        return self.get_paginated_response(MessageSerializer(page, many=True, context=context).data)
+        return self.get_paginated_response(
+            TicketMessageSerializer(page, many=True, context=context).data
+        )
 
-    @extend_schema(methods=["GET"], responses={200: AttachmentSerializer(many=True)})
+    @extend_schema(methods=["GET"], responses={200: TicketAttachmentSerializer(many=True)})
     @extend_schema(
         methods=["POST"],
-        request={"multipart/form-data": UploadSerializer},
-        responses={201: MessageSerializer},
+        request={"multipart/form-data": TicketUploadSerializer},
+        responses={201: TicketMessageSerializer},
     )
     @action(
         detail=True,
         methods=["get", "post"],
         parser_classes=[MultiPartParser],
-        serializer_class=AttachmentSerializer,
+        serializer_class=TicketAttachmentSerializer,
         pagination_class=None,
     )
     def attachments(self, request, number=None):
@@ -563,7 +611,7 @@ class CustomerTicketViewSet(
         ticket = self.get_object()
         context = {**self.get_serializer_context(), "number": ticket.number}
         if request.method == "POST":
-            data = UploadSerializer(data=request.data)
+            data = TicketUploadSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             files = data.validated_data["file"]
             body = (data.validated_data.get("body") or "").strip() or _("Attached: %(names)s") % {
@@ -573,7 +621,8 @@ class CustomerTicketViewSet(
                 ticket=ticket, author=request.user, body=body, files=files, channel=Channel.API
             )
             return Response(
-                MessageSerializer(message, context=context).data, status=status.HTTP_201_CREATED
+                TicketMessageSerializer(message, context=context).data,
+                status=status.HTTP_201_CREATED,
             )
         files = selectors.description_attachments(ticket) + [
             attachment
@@ -581,7 +630,7 @@ class CustomerTicketViewSet(
             if isinstance(item, Message)
             for attachment in item.attachments.all()
         ]
-        return Response(AttachmentSerializer(files, many=True, context=context).data)
+        return Response(TicketAttachmentSerializer(files, many=True, context=context).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("attachment_id", int, OpenApiParameter.PATH)],
@@ -605,12 +654,12 @@ class CustomerTicketViewSet(
         )
         return _download(attachment)
 
-    @extend_schema(request=RateSerializer, responses={200: TicketSerializer})
-    @action(detail=True, methods=["post"], serializer_class=RateSerializer)
+    @extend_schema(request=TicketRateSerializer, responses={200: TicketSerializer})
+    @action(detail=True, methods=["post"], serializer_class=TicketRateSerializer)
     def rate(self, request, number=None):
         """The requester rates the answer of a solved ticket (good or bad, with a comment)."""
         ticket = self.get_object()
-        data = RateSerializer(data=request.data)
+        data = TicketRateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.ticket_rate(
             ticket=ticket,
@@ -634,20 +683,20 @@ class CustomerTicketViewSet(
         services.ticket_customer_reopen(ticket=self.get_object(), user=request.user)
         return self._ticket(self.get_object())
 
-    @extend_schema(methods=["POST"], request=CcSerializer, responses={200: CC_STATE})
+    @extend_schema(methods=["POST"], request=TicketCcSerializer, responses={200: CC_STATE})
     @extend_schema(
         methods=["DELETE"],
-        request=CcSerializer,
+        request=TicketCcSerializer,
         responses={200: CC_STATE},
         parameters=[OpenApiParameter("email", str, description="Or in the body.")],
     )
-    @action(detail=True, methods=["post", "delete"], serializer_class=CcSerializer)
+    @action(detail=True, methods=["post", "delete"], serializer_class=TicketCcSerializer)
     def cc(self, request, number=None):
         """CC someone on the ticket (they see it with an account at that address, and get its
         emails), or stop CC'ing them."""
         ticket = self.get_object()
         payload = request.data if request.data else request.query_params
-        data = CcSerializer(data={"email": payload.get("email", "")})
+        data = TicketCcSerializer(data={"email": payload.get("email", "")})
         data.is_valid(raise_exception=True)
         if request.method == "DELETE":
             services.ticket_cc_remove(
@@ -675,7 +724,9 @@ class AgentTicketListSerializer(_TicketBase):
 
     requester = AgentPersonField()
     assignee = AgentPersonField()
-    queue = QueueSerializer(read_only=True, allow_null=True)
+    queue = TicketQueueSerializer(read_only=True, allow_null=True)
+    priority = _choice("TicketPriority", Priority.choices, read_only=True)
+    channel = _choice("TicketChannel", Channel.choices, read_only=True)
     sla_state = serializers.SerializerMethodField(
         help_text='"breached", "near" (within an hour), "ok" or "" (no target, or done).'
     )
@@ -723,6 +774,7 @@ class AgentTicketSerializer(AgentTicketListSerializer):
     events = serializers.SerializerMethodField(help_text="What changed, oldest first.")
     cc = serializers.SerializerMethodField()
     merged_into = serializers.SerializerMethodField()
+    rating = _choice("TicketRating", RATINGS, read_only=True, allow_null=True)
 
     class Meta(AgentTicketListSerializer.Meta):
         fields = [
@@ -757,23 +809,25 @@ class AgentTicketSerializer(AgentTicketListSerializer):
             cache[ticket.pk] = selectors.conversation(ticket, internal=True)
         return cache[ticket.pk]
 
-    @extend_schema_field(AgentAttachmentSerializer(many=True))
+    @extend_schema_field(AgentTicketAttachmentSerializer(many=True))
     def get_attachments(self, ticket: Ticket) -> list:
-        return AgentAttachmentSerializer(
+        return AgentTicketAttachmentSerializer(
             selectors.description_attachments(ticket),
             many=True,
             context=self._files_context(ticket),
         ).data
 
-    @extend_schema_field(AgentMessageSerializer(many=True))
+    @extend_schema_field(AgentTicketMessageSerializer(many=True))
     def get_messages(self, ticket: Ticket) -> list:
         items = [item for item in self._conversation(ticket) if isinstance(item, Message)]
-        return AgentMessageSerializer(items, many=True, context=self._files_context(ticket)).data
+        return AgentTicketMessageSerializer(
+            items, many=True, context=self._files_context(ticket)
+        ).data
 
-    @extend_schema_field(EventSerializer(many=True))
+    @extend_schema_field(TicketEventSerializer(many=True))
     def get_events(self, ticket: Ticket) -> list:
         items = [item for item in self._conversation(ticket) if isinstance(item, Event)]
-        return EventSerializer(items, many=True).data
+        return TicketEventSerializer(items, many=True).data
 
     def get_cc(self, ticket: Ticket) -> list[str]:
         return [p.email for p in ticket.participants.order_by("created_at", "pk")]
@@ -783,8 +837,8 @@ class AgentTicketSerializer(AgentTicketListSerializer):
 
 
 class AgentTicketUpdateSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Status.choices, required=False)
-    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    status = _choice("TicketStatus", Status.choices, required=False)
+    priority = _choice("TicketPriority", Priority.choices, required=False)
     queue = serializers.PrimaryKeyRelatedField(
         queryset=Queue.objects.all(), required=False, allow_null=True, help_text="A queue's id."
     )
@@ -800,7 +854,7 @@ class AgentTicketUpdateSerializer(serializers.Serializer):
     fields = serializers.DictField(required=False, help_text="Answers to change, by field key.")
 
 
-class AssignSerializer(serializers.Serializer):
+class TicketAssignSerializer(serializers.Serializer):
     assignee = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True),
         allow_null=True,
@@ -808,10 +862,11 @@ class AssignSerializer(serializers.Serializer):
     )
 
 
-class AgentReplySerializer(serializers.Serializer):
+class AgentTicketReplySerializer(serializers.Serializer):
     body = serializers.CharField(max_length=BODY_MAX, help_text="Markdown.")
-    status = serializers.ChoiceField(
-        choices=Status.choices,
+    status = _choice(
+        "TicketStatus",
+        Status.choices,
         required=False,
         help_text='The ticket\'s status afterwards (default "pending": awaiting the customer).',
     )
@@ -919,24 +974,24 @@ class AgentTicketViewSet(
         )
         return self._ticket(ticket)
 
-    @extend_schema(request=AssignSerializer, responses={200: AgentTicketSerializer})
-    @action(detail=True, methods=["post"], serializer_class=AssignSerializer)
+    @extend_schema(request=TicketAssignSerializer, responses={200: AgentTicketSerializer})
+    @action(detail=True, methods=["post"], serializer_class=TicketAssignSerializer)
     def assign(self, request, number=None):
         """Assign the ticket to an agent who may work its queue (null: unassign)."""
         ticket = self.get_object()
-        data = AssignSerializer(data=request.data)
+        data = TicketAssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = services.ticket_update(
             ticket=ticket, by=request.user, assignee=data.validated_data["assignee"]
         )
         return self._ticket(ticket)
 
-    @extend_schema(request=ReplySerializer, responses={201: AgentMessageSerializer})
-    @action(detail=True, methods=["post"], serializer_class=ReplySerializer)
+    @extend_schema(request=TicketReplySerializer, responses={201: AgentTicketMessageSerializer})
+    @action(detail=True, methods=["post"], serializer_class=TicketReplySerializer)
     def notes(self, request, number=None):
         """Add an internal note (customers never see it; light agents may add them)."""
         ticket = self.get_object()
-        data = ReplySerializer(data=request.data)
+        data = TicketReplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         message = services.ticket_reply(
             ticket=ticket,
@@ -947,13 +1002,15 @@ class AgentTicketViewSet(
         )
         return self._message(message, ticket)
 
-    @extend_schema(request=AgentReplySerializer, responses={201: AgentMessageSerializer})
-    @action(detail=True, methods=["post"], serializer_class=AgentReplySerializer)
+    @extend_schema(
+        request=AgentTicketReplySerializer, responses={201: AgentTicketMessageSerializer}
+    )
+    @action(detail=True, methods=["post"], serializer_class=AgentTicketReplySerializer)
     def replies(self, request, number=None):
         """Answer the customer (emailed to them and the people CC'd). Light agents, who may
         only add internal notes, get a 403."""
         ticket = self.get_object()
-        data = AgentReplySerializer(data=request.data)
+        data = AgentTicketReplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         message = services.ticket_reply(
             ticket=ticket,
@@ -971,7 +1028,8 @@ class AgentTicketViewSet(
             "download_route": "api:agent-ticket-attachment-download",
         }
         return Response(
-            AgentMessageSerializer(message, context=context).data, status=status.HTTP_201_CREATED
+            AgentTicketMessageSerializer(message, context=context).data,
+            status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(
