@@ -152,6 +152,10 @@ def _choice(enum_name: str, choices, **kwargs) -> NamedChoiceField:
     return NamedChoiceField(enum_name=enum_name, choices=choices, **kwargs)
 
 
+def _cc_of(ticket: Ticket) -> list[str]:
+    return [p.email for p in ticket.participants.order_by("created_at", "pk")]
+
+
 def _bad_filter(name: str, value: str, allowed) -> None:
     if value and value not in allowed:
         raise exceptions.ValidationError(
@@ -402,7 +406,7 @@ class TicketSerializer(TicketListSerializer):
         ).data
 
     def get_cc(self, ticket: Ticket) -> list[str]:
-        return [p.email for p in ticket.participants.order_by("created_at", "pk")]
+        return _cc_of(ticket)
 
     def get_merged_into(self, ticket: Ticket) -> int | None:
         return ticket.merged_into.number if ticket.merged_into_id else None
@@ -706,7 +710,7 @@ class CustomerTicketViewSet(
             services.ticket_cc_add(
                 ticket=ticket, email=data.validated_data["email"], by=request.user
             )
-        return Response({"cc": TicketSerializer().get_cc(ticket)})
+        return Response({"cc": _cc_of(ticket)})
 
 
 # --- agents ---------------------------------------------------------------------------------------
@@ -830,7 +834,7 @@ class AgentTicketSerializer(AgentTicketListSerializer):
         return TicketEventSerializer(items, many=True).data
 
     def get_cc(self, ticket: Ticket) -> list[str]:
-        return [p.email for p in ticket.participants.order_by("created_at", "pk")]
+        return _cc_of(ticket)
 
     def get_merged_into(self, ticket: Ticket) -> int | None:
         return ticket.merged_into.number if ticket.merged_into_id else None
