@@ -3,7 +3,6 @@
 from django.urls import include, path, re_path
 from django.utils.module_loading import import_string
 
-from tenants import inbound as _inbound  # noqa: F401  (connects Anymail's inbound signal)
 from tenants import views as tenant_views
 
 urlpatterns = [

@@ -6,3 +6,8 @@ class TenantsConfig(AppConfig):
     name = "tenants"
     verbose_name = _("Tenants")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from tenants import inbound
+
+        inbound.connect()  # email providers' inbound webhooks (Anymail's signal)

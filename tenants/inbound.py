@@ -135,6 +135,3 @@ def connect() -> None:
     from anymail.signals import inbound
 
     inbound.connect(anymail_inbound, dispatch_uid="tenants.inbound.anymail_inbound")
-
-
-connect()

@@ -11,7 +11,7 @@ schema (the module registry's "inbound_email" hook). Addresses:
 `receive` stores the raw message once per Message-ID (a provider's retry or a second delivery is
 the same row) and queues `process` after commit. `process` locks the row, writes the ticket or
 the reply and marks the row processed in one transaction: a worker killed half-way leaves the row
-pending and nothing written, and `sweep` (every five minutes) hands it to a worker again.
+pending and nothing written, and `sweep` (every ten minutes) hands it to a worker again.
 """
 
 from __future__ import annotations

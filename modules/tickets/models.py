@@ -29,10 +29,8 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
-from wagtail.search import index
-from wagtail.search.queryset import SearchableQuerySetMixin
 
-from cms.markdown import plain_text, render_markdown
+from cms.markdown import render_markdown
 
 FIRST_NUMBER = 1001
 NUMBER_SEQUENCE = "tickets_ticket_number_seq"
@@ -189,11 +187,7 @@ class CustomField(models.Model):
         return self.label
 
 
-class TicketQuerySet(SearchableQuerySetMixin, models.QuerySet):
-    """Tickets, with `.search()` like page querysets have."""
-
-
-class Ticket(index.Indexed, models.Model):
+class Ticket(models.Model):
     """One request. `number` is the tenant's own ticket number (1001, 1002, ... from a database
     sequence, so concurrent submissions never share one). The first message is `description`;
     everything after is a `Message`. Guests (no account) have `guest_email` and follow the ticket
@@ -287,20 +281,6 @@ class Ticket(index.Indexed, models.Model):
     # Part of the reply-by-email address; never shown on a page.
     reply_token = models.CharField(max_length=32, default="", editable=False)
 
-    objects = TicketQuerySet.as_manager()
-
-    search_fields = [
-        index.SearchField("subject", boost=2),
-        index.AutocompleteField("subject"),
-        index.SearchField("description"),
-        index.FilterField("status"),
-        index.FilterField("requester"),
-        index.FilterField("queue"),
-        index.FilterField("assignee"),
-        index.FilterField("organization"),
-        index.FilterField("merged_into"),
-    ]
-
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("ticket")
@@ -318,6 +298,15 @@ class Ticket(index.Indexed, models.Model):
             models.Index(fields=["requester", "-updated_at"], name="tickets_requester"),
             models.Index(fields=["organization", "-updated_at"], name="tickets_organization"),
             models.Index(fields=["-created_at"], name="tickets_created"),
+            models.Index(fields=["-updated_at", "-id"], name="tickets_recent"),
+            # the agents' "open" view, newest activity first, without sorting every ticket
+            models.Index(
+                fields=["-updated_at", "-id"],
+                name="tickets_active_recent",
+                condition=models.Q(
+                    merged_into__isnull=True, status__in=["new", "open", "pending", "on_hold"]
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -351,18 +340,9 @@ class Ticket(index.Indexed, models.Model):
     def contact_email(self) -> str:
         return self.requester.email if self.requester_id else self.guest_email
 
-    # The search contract (cms.search): tickets are never in the portal's public search.
-    # (Customers search their own tickets on /tickets/, agents in the admin.)
-    def search_language(self) -> str:
-        return self.language or settings.LANGUAGE_CODE
-
-    def search_result(self) -> dict:
-        return {
-            "title": f"#{self.number} {self.subject}",
-            "url": self.url,
-            "snippet": Truncator(plain_text(self.description)).chars(240),
-            "kind": str(_("Ticket")),
-        }
+    # Tickets are not in the search index: they are private, never in the portal's search,
+    # and indexing each one inside its submission made concurrent submissions wait on (and
+    # deadlock over) the shared index table. Customers and agents filter their own lists.
 
 
 class Message(models.Model):

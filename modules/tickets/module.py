@@ -26,9 +26,9 @@ SPEC = register(
         furnish="modules.tickets.services.tickets_furnish",
         demo_content="modules.tickets.demo.tickets_demo_content",
         scheduled_tasks=(
-            ScheduledTask("tickets.sla_escalate", every_seconds=300),
+            ScheduledTask("tickets.sla_escalate", every_seconds=600),
             ScheduledTask("tickets.auto_close", every_seconds=3600),
-            ScheduledTask("tickets.inbound_sweep", every_seconds=300),
+            ScheduledTask("tickets.inbound_sweep", every_seconds=600),
         ),
         extra={
             "nav_url": "/tickets/",

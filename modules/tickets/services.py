@@ -397,7 +397,7 @@ STATUS_SUBJECT = gettext_lazy("[#%(number)s] Your request is now %(status)s: %(s
 AGENT_REPLY_SUBJECT = gettext_lazy("[#%(number)s] Customer replied: %(subject)s")
 
 
-def _audience(ticket: Ticket, *, exclude=None) -> tuple[list, list[str]]:
+def _audience(ticket: Ticket, *, exclude=None, exclude_email: str = "") -> tuple[list, list[str]]:
     """The people a public update goes to: the requester and the CC'd (accounts), and the
     addresses of a guest requester and of CC'd people without an account."""
     users, emails = [], []
@@ -416,6 +416,8 @@ def _audience(ticket: Ticket, *, exclude=None) -> tuple[list, list[str]]:
     if exclude is not None:
         users = [user for user in users if user.pk != getattr(exclude, "pk", None)]
         emails = [email for email in emails if email != getattr(exclude, "email", None)]
+    if exclude_email:
+        emails = [email for email in emails if email != exclude_email]
     return users, emails
 
 
@@ -429,11 +431,19 @@ def _context(ticket: Ticket, **extra) -> dict:
 
 
 def _tell(
-    ticket: Ticket, *, key: str, kind: str, subject, template: str, exclude=None, **extra
+    ticket: Ticket,
+    *,
+    key: str,
+    kind: str,
+    subject,
+    template: str,
+    exclude=None,
+    exclude_email: str = "",
+    **extra,
 ) -> int:
     """Queue one email per person in the ticket's audience for the event `key`, each with the
     ticket's reply-by-email address. Guests get their signed link instead of the sign-in page."""
-    users, emails = _audience(ticket, exclude=exclude)
+    users, emails = _audience(ticket, exclude=exclude, exclude_email=exclude_email)
     params = {"number": ticket.number, "subject": ticket.subject, **extra.pop("params", {})}
     rows = notify_many(
         recipients=users,
@@ -492,6 +502,7 @@ def _notify_reply(ticket: Ticket, message: Message) -> None:
         subject=REPLY_SUBJECT,
         template="tickets/email/reply",
         exclude=message.author,
+        exclude_email=message.author_email,
         message=message,
     )
     assignee = ticket.assignee if ticket.assignee_id else None
@@ -896,7 +907,7 @@ def ticket_link(*, ticket: Ticket, module: str, object_id: str, by) -> Link:
     """Link the ticket to another module's content (a KB article, an idea). The module's
     "ticket_link" hook resolves the id; its optional "follow" hook makes the requester follow it
     (for an idea: they hear when it ships)."""
-    if not can_manage(by) and not can_add_note(by, ticket):
+    if not can_add_note(by, ticket):  # an agent who may work this ticket
         raise PermissionDenied(_("You cannot change this ticket."))
     spec = registry.get(module)
     if spec is None or not registry.is_enabled(module) or "ticket_link" not in spec.extra:
@@ -920,7 +931,7 @@ def ticket_link(*, ticket: Ticket, module: str, object_id: str, by) -> Link:
 
 @transaction.atomic
 def ticket_unlink(*, ticket: Ticket, link_id: int, by) -> bool:
-    if not can_manage(by) and not can_add_note(by, ticket):
+    if not can_add_note(by, ticket):
         raise PermissionDenied(_("You cannot change this ticket."))
     deleted, _rows = Link.objects.filter(ticket=ticket, pk=link_id).delete()
     return bool(deleted)

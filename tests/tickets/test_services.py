@@ -274,3 +274,15 @@ def test_canned_response_placeholders(ticket, people_a):
     )
     text = services.canned_render(canned=canned, ticket=ticket, agent=people_a["agent"])
     assert text == f"Hi ann, about #{ticket.number} <b>Invoice is wrong</b>"
+
+
+def test_a_guests_own_reply_is_not_mailed_back_to_them(people_a):
+    row = TicketSettings.load()
+    row.guests_can_submit = True
+    row.save()
+    ticket = services.ticket_create(guest_email="gus@x.example", subject="Hi", description="x")
+    services.ticket_reply(ticket=ticket, author=people_a["agent"], body="Answer")
+    services.ticket_cc_add(ticket=ticket, email="boss@x.example", guest=True)
+    OutboxEmail.objects.all().delete()
+    services.ticket_reply(ticket=ticket, author=None, author_email="gus@x.example", body="Thanks")
+    assert list(OutboxEmail.objects.values_list("to_email", flat=True)) == ["boss@x.example"]
