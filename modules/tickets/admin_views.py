@@ -23,7 +23,7 @@ from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -57,6 +57,13 @@ SLA_LABELS = {
     "near": gettext_lazy("Due soon"),
     "breached": gettext_lazy("Overdue"),
 }
+# The admin speaks to agents: the customer's word for "pending" ("Awaiting your reply") would
+# tell an agent the opposite of what it means.
+AGENT_STATUS_LABELS = {
+    **dict(Status.choices),
+    Status.PENDING: pgettext_lazy("ticket status, for agents", "Awaiting customer"),
+}
+AGENT_STATUSES = list(AGENT_STATUS_LABELS.items())
 BULK_ACTIONS = ("assign_me", "assign", "status", "priority", "queue")
 
 
@@ -155,7 +162,14 @@ class InboxView(AgentMixin, TemplateView):
             now=now,
         )
         page = Paginator(queryset, PER_PAGE).get_page(self.request.GET.get("p"))
-        rows = [{"ticket": ticket, "sla": sla.state(ticket, now)} for ticket in page.object_list]
+        rows = [
+            {
+                "ticket": ticket,
+                "sla": sla.state(ticket, now),
+                "status": AGENT_STATUS_LABELS.get(ticket.status, ticket.status),
+            }
+            for ticket in page.object_list
+        ]
         counts = selectors.view_counts(user=user, now=now)
         filters_only = {key: value for key, value in chosen.items() if key != "view" and value}
         tabs = [
@@ -177,7 +191,7 @@ class InboxView(AgentMixin, TemplateView):
             page_query=urlencode(
                 {key: value for key, value in chosen.items() if value and key != "p"}
             ),
-            statuses=Status.choices,
+            statuses=AGENT_STATUSES,
             priorities=Priority.choices,
             queues=visible_queues(user),
             people=staff_people(),
@@ -278,7 +292,9 @@ def _event_labels(item) -> None:
     for side in ("old", "new"):
         value = getattr(item, f"{side}_value", "")
         label = value
-        if choices is not None and value in choices.values:
+        if choices is Status and value in AGENT_STATUS_LABELS:
+            label = AGENT_STATUS_LABELS[value]
+        elif choices is not None and value in choices.values:
             label = choices(value).label
         setattr(item, f"{side}_label", label)
 
@@ -323,6 +339,7 @@ class TicketView(AgentMixin, TemplateView):
         organization = ticket.organization
         context.update(
             ticket=ticket,
+            status_label=AGENT_STATUS_LABELS.get(ticket.status, ticket.status),
             organization=organization,
             requester_name=accounts_selectors.display_name(ticket.requester)
             if ticket.requester
@@ -333,7 +350,7 @@ class TicketView(AgentMixin, TemplateView):
             ),
             can_reply_publicly=permissions.can_reply_publicly(user, ticket),
             can_manage=permissions.can_manage(user),
-            statuses=Status.choices,
+            statuses=AGENT_STATUSES,
             priorities=Priority.choices,
             queues=visible_queues(user),
             agents=services.agents_for(ticket),
