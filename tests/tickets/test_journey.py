@@ -223,8 +223,15 @@ def test_a_request_from_the_phone_answered_by_email_solved_and_rated(
     agent.wait_for_load_state("load")
     assert agent.get_by_text("Reply sent.").is_visible()
     assert "Forgot password" in agent.locator("article.tk-entry--agent").last.inner_text()
-    assert "Status: Awaiting your reply" in agent.locator(".tk-meta").inner_text()
+    # agents read "pending" in their own words; "Awaiting your reply" is the customer's
+    assert "Status: Awaiting customer" in agent.locator(".tk-meta").inner_text()
+    assert "New → Awaiting customer" in agent.locator(".tk-event").last.inner_text()
+    assert "Awaiting your reply" not in agent.locator("main").inner_text()
     snap(agent, "08-admin-replied", "the ticket after the reply")
+    agent.goto(base + "/admin/tickets/")
+    status_cell = inbox_row.locator('td[data-label="Status"]')
+    assert status_cell.inner_text() == "Awaiting customer"
+    agent.go_back()
 
     customer.goto(base + ticket["url"])
     staff = customer.locator(".ticket-message--staff")
@@ -263,14 +270,22 @@ def test_a_request_from_the_phone_answered_by_email_solved_and_rated(
     agent.select_option("#tk-status", "solved")
     agent.get_by_role("button", name="Save details").click()
     agent.wait_for_load_state("load")
+    assert agent.get_by_text("Ticket updated.").is_visible()
     assert "Status: Solved" in agent.locator(".tk-meta").inner_text()
+    agent.wait_for_timeout(400)  # the message slides in
     snap(agent, "12-admin-solved")
 
     # 6. The customer sees "Solved" and rates it.
     customer.reload()
     assert customer.locator(".ticket__meta .tickets-status").inner_text() == "Solved"
     assert customer.get_by_text("Status changed to “Solved”").is_visible()
-    assert customer.get_by_role("heading", name="Rate our answer").is_visible()
+    rate = customer.get_by_role("heading", name="Rate our answer")
+    assert rate.is_visible()
+    # on a phone, rating comes before another reply, not under the reply form
+    reply = customer.get_by_role("heading", name="Reply", exact=True)
+    assert rate.bounding_box()["y"] < reply.bounding_box()["y"]
+    good = customer.locator(".ticket-rating__choice", has_text="Good")
+    assert good.bounding_box()["height"] >= 44  # a comfortable touch target
     snap(customer, "13-customer-sees-solved", "the solved request")
     customer.get_by_label("Good, I'm satisfied").check()
     customer.get_by_label("Anything to add? (optional)").fill("Fast, and by email too.")
