@@ -19,6 +19,8 @@ import uuid
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -280,6 +282,14 @@ class Ticket(models.Model):
     rated_at = models.DateTimeField(null=True, blank=True)
     # Part of the reply-by-email address; never shown on a page.
     reply_token = models.CharField(max_length=32, default="", editable=False)
+    # The words of the subject and description for the customers' and agents' search, kept by
+    # PostgreSQL itself ("simple": no stemming, so a word in any language is found as typed).
+    search_vector = models.GeneratedField(
+        expression=SearchVector("subject", weight="A", config="simple")
+        + SearchVector("description", weight="B", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -299,9 +309,36 @@ class Ticket(models.Model):
             models.Index(fields=["organization", "-updated_at"], name="tickets_organization"),
             models.Index(fields=["-created_at"], name="tickets_created"),
             models.Index(fields=["-updated_at", "-id"], name="tickets_recent"),
-            # the agents' "open" view, newest activity first, without sorting every ticket
+            GinIndex(fields=["search_vector"], name="tickets_search"),
+            # the "overdue" view and SLA escalation: active tickets by their due times
+            models.Index(
+                fields=["resolution_due"],
+                name="tickets_active_resolution_due",
+                condition=models.Q(
+                    merged_into__isnull=True, status__in=["new", "open", "pending", "on_hold"]
+                ),
+            ),
+            models.Index(
+                fields=["first_response_due"],
+                name="tickets_active_first_due",
+                condition=models.Q(
+                    merged_into__isnull=True,
+                    first_response_at__isnull=True,
+                    status__in=["new", "open", "pending", "on_hold"],
+                ),
+            ),
+            # the agents' "open" view, newest activity first, without sorting every ticket; it
+            # also holds what the views' counts need, so counting reads no table rows
             models.Index(
                 fields=["-updated_at", "-id"],
+                include=[
+                    "status",
+                    "assignee",
+                    "queue",
+                    "first_response_at",
+                    "first_response_due",
+                    "resolution_due",
+                ],
                 name="tickets_active_recent",
                 condition=models.Q(
                     merged_into__isnull=True, status__in=["new", "open", "pending", "on_hold"]
