@@ -277,6 +277,10 @@ def suggest(request):
                 }
             )
     found = portal_search(query, request, autocomplete=True, deflection=True, limit=10)
+    if not found.hits:
+        # As-you-type matching wants every word; a subject that grew past what any answer says
+        # ("forgotten password link fails") still finds answers sharing some of its words.
+        found = portal_search(query, request, deflection=True, limit=10)
     per_module: dict[str, int] = {}
     for result in found.hits:
         if result.module == "tickets" or per_module.get(result.module, 0) >= SUGGEST_PER_MODULE:

@@ -629,6 +629,16 @@ def test_suggest_offers_answers_from_every_module_and_own_open_tickets(
     }
 
 
+def test_a_subject_longer_than_any_answer_still_gets_suggestions(tenant_a, people_a, answers_a):
+    ann = client_for(tenant_a, people_a["ann"])
+    data = ann.get("/tickets/suggest/", {"q": "flamingo invoices never arrive by post"}).json()
+    titles = [row["title"] for row in data["results"]]
+    assert "Flamingo invoices explained" in titles
+    assert "Flamingo colours" not in titles  # still only solved questions
+    nothing = ann.get("/tickets/suggest/", {"q": "zebra unicorn quasar"}).json()
+    assert nothing["results"] == []
+
+
 def test_an_opened_suggestion_and_the_sent_ticket_are_recorded(tenant_a, people_a, answers_a):
     ann = client_for(tenant_a, people_a["ann"])
     data = ann.get("/tickets/suggest/", {"q": "flamingo"}).json()
