@@ -140,7 +140,7 @@ class RequestType(ClusterableModel):
 
 class FieldKind(models.TextChoices):
     TEXT = "text", _("Text")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("kind of field", "Number")
     CHOICE = "choice", _("Choice")
     DATE = "date", _("Date")
     CHECKBOX = "checkbox", _("Checkbox")
@@ -615,7 +615,7 @@ class InboundEmail(models.Model):
     email's Message-ID)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("received email", "Pending")
         PROCESSED = "processed", _("Processed")
         REJECTED = "rejected", _("Rejected")
 

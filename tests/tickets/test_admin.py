@@ -476,3 +476,20 @@ def test_admin_sets_up_a_queue_with_groups(desk, in_a, tenant_a, admin_client_a)
     for path in ("requesttype", "cannedresponse", "slapolicy"):
         assert admin_client_a.get(f"/admin/snippets/tickets/{path}/").status_code == 200, path
     assert "ticket-setup" in admin_client_a.get("/admin/").content.decode()
+
+
+def test_a_reply_that_came_by_email_says_so(desk, in_a):
+    from modules.tickets.models import Channel
+
+    ticket = desk["inv"]
+    services.ticket_reply(
+        ticket=ticket, author=desk["ann"], body="Answered from my phone", channel=Channel.EMAIL
+    )
+    services.ticket_reply(ticket=ticket, author=desk["ann"], body="And from the portal")
+    html = client_for(in_a, desk["agent"]).get(url(ticket)).content.decode()
+    email_entry = html[
+        html.index("Answered from my phone") - 900 : html.index("Answered from my phone")
+    ]
+    portal_entry = html[html.index("And from the portal") - 900 : html.index("And from the portal")]
+    assert "by email" in email_entry.split("<article")[-1]
+    assert "by email" not in portal_entry.split("<article")[-1]
