@@ -286,3 +286,54 @@ def test_a_guests_own_reply_is_not_mailed_back_to_them(people_a):
     OutboxEmail.objects.all().delete()
     services.ticket_reply(ticket=ticket, author=None, author_email="gus@x.example", body="Thanks")
     assert list(OutboxEmail.objects.values_list("to_email", flat=True)) == ["boss@x.example"]
+
+
+def test_simultaneous_submissions_never_share_a_number(tenant_a):
+    """Eight customers submit at the same moment, each on their own connection: eight tickets,
+    eight different numbers, each one higher than any number before."""
+    import threading
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django_tenants.utils import tenant_context
+
+    from tests.conftest import make_customer, run_committed
+
+    def setup():
+        with tenant_context(tenant_a):
+            before = Ticket.objects.order_by("-number").values_list("number", flat=True).first()
+            people = [make_customer(f"rush-{n}@x.example").pk for n in range(8)]
+            return before or 1000, people
+
+    before, people = run_committed(setup)
+    barrier = threading.Barrier(len(people))
+    numbers, errors = [], []
+
+    def submit(user_pk):
+        try:
+            with tenant_context(tenant_a):
+                user = get_user_model().objects.select_related("customer_profile").get(pk=user_pk)
+                barrier.wait(timeout=10)
+                ticket = services.ticket_create(requester=user, subject="Rush", description="x")
+                numbers.append(ticket.number)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(pk,)) for pk in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    def clean():
+        with tenant_context(tenant_a):
+            Ticket.objects.filter(requester_id__in=people).delete()
+            OutboxEmail.objects.filter(recipient_id__in=people).delete()
+            get_user_model().objects.filter(pk__in=people).delete()
+
+    run_committed(clean)
+    assert errors == []
+    assert len(numbers) == len(set(numbers)) == 8
+    assert min(numbers) > before
