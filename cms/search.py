@@ -126,17 +126,21 @@ def _platform_page_models():
     return [ContentPage]
 
 
-def _sources(request):
-    """(module key, label, model) for everything searchable on this tenant right now."""
+def _sources(request, deflection: bool = False):
+    """(module key, label, model) for everything searchable on this tenant right now. Answers
+    offered before a ticket (`deflection`) come from the modules' `search_models` only (an
+    article, an FAQ answer, a video, a topic, an idea), not from index or platform pages."""
     seen = set()
-    for model in _platform_page_models():
-        seen.add(model)
-        yield "", _("Page"), model
+    if not deflection:
+        for model in _platform_page_models():
+            seen.add(model)
+            yield "", _("Page"), model
     enabled = registry.enabled_keys(request)
     for spec in registry.all_modules():
         if spec.key not in enabled:
             continue
-        for label in (*spec.page_types, *spec.search_models):
+        labels = spec.search_models if deflection else (*spec.page_types, *spec.search_models)
+        for label in labels:
             try:
                 model = apps.get_model(label)
             except (LookupError, ValueError):
@@ -187,7 +191,7 @@ class _Query:
 def _queries(request, locale, module: str | None = None, deflection: bool = False) -> list[_Query]:
     """The queries one search runs: one over every searchable page type (ranked together, so a
     portal with a dozen page types still runs one query), then one per other model."""
-    sources = list(_sources(request))
+    sources = list(_sources(request, deflection))
     if module is not None:  # one module's content only: the others are not even queried
         sources = [source for source in sources if source[0] == module]
     pages = [(key, label, model) for key, label, model in sources if _searched_with_pages(model)]
@@ -320,7 +324,8 @@ def portal_search(
     module's own "similar" suggestions); the results page filters by module after searching
     everything, so that each filter can show its count. `deflection`: answers offered to
     someone about to open a ticket: a model may narrow what it offers then with a
-    `deflection_queryset(request)` classmethod (the forum offers solved questions only)."""
+    `deflection_queryset(request)` classmethod (the forum offers solved questions only), and
+    only the modules' `search_models` are offered (no index or platform pages)."""
     query = (query or "").strip()[:200]
     if not query:
         return SearchResults(query, [], {}, module)

@@ -637,6 +637,11 @@ def test_a_subject_longer_than_any_answer_still_gets_suggestions(tenant_a, peopl
     assert "Flamingo colours" not in titles  # still only solved questions
     nothing = ann.get("/tickets/suggest/", {"q": "zebra unicorn quasar"}).json()
     assert nothing["results"] == []
+    # answers only: the FAQ's index page and the knowledge base's front page are not answers
+    listing = ann.get("/tickets/suggest/", {"q": "frequently asked questions"}).json()
+    assert "Frequently asked questions" not in [row["title"] for row in listing["results"]]
+    listing = ann.get("/tickets/suggest/", {"q": "knowledge base"}).json()
+    assert "Knowledge base" not in [row["title"] for row in listing["results"]]
 
 
 def test_an_opened_suggestion_and_the_sent_ticket_are_recorded(tenant_a, people_a, answers_a):
