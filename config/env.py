@@ -42,7 +42,11 @@ VARIABLES: dict[str, tuple[type, object, str]] = {
         "Prefix of the shared OpenSearch index names (one index per searchable root model)",
     ),
     "STRIPE_SECRET_KEY": (str, "", "Stripe secret key; empty runs billing offline"),
-    "STRIPE_WEBHOOK_SECRET": (str, "", "Stripe webhook signing secret"),
+    "STRIPE_WEBHOOK_SECRET": (
+        str,
+        "",
+        "Signing secret of /billing/stripe/webhook/; empty refuses every delivery",
+    ),
     "PLATFORM_DOMAIN": (
         str,
         "localhost",

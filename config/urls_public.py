@@ -9,6 +9,7 @@ urlpatterns = [
     path("", tenant_views.landing, name="landing"),
     path("signup/", tenant_views.signup, name="signup"),
     path("operator/", include(("tenants.console.urls", "console"), namespace="console")),
+    path("billing/", include("billing.urls")),
     path("api/v1/", include(("api.urls_public", "api"), namespace="api")),
     re_path(r"^api/", import_string("api.errors.api_not_found")),
     # Email providers post received mail here (Anymail): /inbound/email/<provider>/inbound/

@@ -1,0 +1,59 @@
+"""What a tenant's plan allows. The doors (module switches, seats, uploads, custom domains, the
+API) ask here; nothing else reads plan limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from billing.models import Plan
+
+FREE = "free"
+# A trial shows everything the platform can do.
+TRIAL_PLAN = "pro"
+
+
+@dataclass(frozen=True)
+class Entitlements:
+    plan_key: str
+    modules: frozenset[str] | None  # None: every module
+    agent_seats: int
+    storage_mb: int
+    custom_domain: bool
+    remove_branding: bool
+    api_access: bool
+
+    def allows_module(self, key: str) -> bool:
+        return self.modules is None or key in self.modules
+
+    @classmethod
+    def of(cls, plan: Plan) -> Entitlements:
+        return cls(
+            plan_key=plan.key,
+            modules=frozenset(plan.modules) if plan.modules else None,
+            agent_seats=plan.agent_seats,
+            storage_mb=plan.storage_mb,
+            custom_domain=plan.custom_domain,
+            remove_branding=plan.remove_branding,
+            api_access=plan.api_access,
+        )
+
+
+def plan_for(tenant) -> Plan:
+    """The tenant's plan row; a key with no row (`trial`, a retired plan) counts as free."""
+    plan = Plan.objects.filter(key=tenant.plan).first()
+    if plan is None:
+        plan = Plan.objects.filter(key=FREE).first()
+    if plan is None:
+        raise Plan.DoesNotExist(f"No plan {tenant.plan!r} and no {FREE!r} plan.")
+    return plan
+
+
+def entitlements(tenant) -> Entitlements:
+    """What the tenant may use now: a trialing tenant gets the trial plan's (pro's) limits."""
+    from tenants.models import TenantStatus
+
+    if tenant.status == TenantStatus.TRIALING:
+        trial = Plan.objects.filter(key=TRIAL_PLAN).first()
+        if trial is not None:
+            return Entitlements.of(trial)
+    return Entitlements.of(plan_for(tenant))
