@@ -5,6 +5,7 @@ Every tenant change goes through tenants.services (status) or here (plan), each 
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -99,14 +100,22 @@ def webhook_event_parse(payload: bytes, signature: str | None) -> Any:
     if not signature:
         raise WebhookRejected("missing Stripe-Signature header")
     try:
-        event = stripe.Webhook.construct_event(payload, signature, secret)
+        data = json.loads(payload)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise WebhookRejected("payload is not JSON") from exc
+    # stripe-python assumes an object with an id and a type; anything else would crash it.
+    if not (
+        isinstance(data, dict)
+        and isinstance(data.get("id"), str)
+        and data["id"]
+        and isinstance(data.get("type"), str)
+        and data["type"]
+    ):
+        raise WebhookRejected("payload is not a Stripe event")
+    try:
+        return stripe.Webhook.construct_event(payload, signature, secret)
     except stripe.SignatureVerificationError as exc:
         raise WebhookRejected(f"signature: {exc.user_message or exc}") from exc
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise WebhookRejected("payload is not a JSON event") from exc
-    if not getattr(event, "id", None) or not getattr(event, "type", None):
-        raise WebhookRejected("payload is not a Stripe event")
-    return event
 
 
 def webhook_handle(payload: bytes, signature: str | None) -> WebhookResult:
@@ -160,11 +169,14 @@ def _apply(event: Any) -> tuple[Tenant | None, str]:
             _get(obj, "parent", "subscription_details", "subscription")
         )
 
+    # Locked until the event is applied: two deliveries for one tenant read Stripe one after
+    # the other, so the later reading is the one that stays.
+    rows = Subscription.objects.select_for_update()
     row = None
     if subscription_id:
-        row = Subscription.objects.filter(stripe_subscription_id=subscription_id).first()
+        row = rows.filter(stripe_subscription_id=subscription_id).first()
     if row is None and customer_id:
-        row = Subscription.objects.filter(stripe_customer_id=customer_id).first()
+        row = rows.filter(stripe_customer_id=customer_id).first()
     if row is None:
         return None, "ignored: no tenant with these Stripe ids"
     if event.type == "checkout.session.completed":

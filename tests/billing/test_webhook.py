@@ -277,6 +277,9 @@ def _tampered(raw: bytes) -> tuple[bytes, str]:
         "missing header",
         "garbled header",
         "not json",
+        "not utf-8",
+        "json but a list",
+        "an event without a type",
     ],
 )
 def test_anything_not_signed_by_stripe_is_refused_and_changes_nothing(
@@ -297,8 +300,13 @@ def test_anything_not_signed_by_stripe_is_refused_and_changes_nothing(
     elif case == "garbled header":
         signature = "t=yesterday,v1=zz"
     else:
-        raw = b"<xml>not json</xml>"
-        signature = sf.sign(raw)
+        raw = {
+            "not json": b"<xml>not json</xml>",
+            "not utf-8": b"\xff\xfe{}",
+            "json but a list": b"[]",
+            "an event without a type": b'{"id": "evt_bad", "type": ["x"]}',
+        }[case]
+        signature = sf.sign(raw)  # correctly signed, but not an event
     response = post(platform_client, raw, signature=signature)
     assert response.status_code == 400
     assert response.json()["error"] == "invalid event"
