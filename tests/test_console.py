@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import TEST_PASSWORD, TenantClient
+from tests.console.otp_helpers import code_at, enrolled_device, verified_login
 
 OPERATOR_EMAIL = "ops@platform.example"
 
@@ -36,8 +37,7 @@ def operator(db):
 
 @pytest.fixture
 def operator_client(platform_client, operator):
-    platform_client.force_login(operator)
-    return platform_client
+    return verified_login(platform_client, operator)
 
 
 def _make_bare_tenant(slug: str, **fields):
@@ -210,7 +210,7 @@ def test_csrf_is_enforced_on_suspend(operator, tenant_a, settings):
     from tenants.models import Tenant
 
     client = TenantClient(settings.PLATFORM_DOMAIN, enforce_csrf_checks=True)
-    client.force_login(operator)
+    verified_login(client, operator)
     response = client.post(f"/operator/tenants/{tenant_a.pk}/suspend/", {"reason": "x"})
     assert response.status_code == 403
     assert Tenant.objects.get(pk=tenant_a.pk).status == "trialing"
@@ -252,10 +252,18 @@ def test_login_and_lockout_after_five_failures(platform_client, operator):
 
     assert platform_client.get("/operator/login/").status_code == 200
 
-    # Four failures, then the right password: in (and the failures are forgotten).
+    # Four failures, then the right password and the code: in (and the failures forgotten).
+    device = enrolled_device(operator)
     for _ in range(4):
         assert attempt("wrong").status_code == 200
     response = attempt(TEST_PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == "/operator/login/code/?next=%2Foperator%2Faudit%2F"
+    response = platform_client.post(
+        "/operator/login/code/",
+        {"code": code_at(device.bin_key), "next": "/operator/audit/"},
+        REMOTE_ADDR="203.0.113.5",
+    )
     assert response.status_code == 302
     assert response["Location"] == "/operator/audit/"
     platform_client.post("/operator/logout/")
@@ -268,8 +276,10 @@ def test_login_and_lockout_after_five_failures(platform_client, operator):
     assert "Too many failed sign-in attempts" in response.content.decode()
     assert platform_client.get("/operator/").status_code == 302  # still signed out
 
-    # Another address is not locked out.
-    assert attempt(TEST_PASSWORD, ip="203.0.113.99").status_code == 302
+    # Another address is not locked out (the password step passes; the code step follows).
+    response = attempt(TEST_PASSWORD, ip="203.0.113.99")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/operator/login/code/")
 
 
 def test_non_operator_cannot_sign_in(platform_client):

@@ -32,6 +32,10 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "anymail",
+    # Operators' two-factor sign-in (public schema only: tenant users never use it).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 TENANT_APPS = [

@@ -60,13 +60,68 @@ class OperatorLoginForm(AuthenticationForm):
             if lockout.record_failure(ip=ip, username=username):
                 self.locked_out = True
             raise
-        lockout.clear(ip=ip, username=username)
+        # The failure count is not cleared here but after the second factor, so that signing
+        # in again with the password does not give someone holding it fresh guesses at codes.
         return cleaned
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not user_is_operator(user=user):
             raise self.get_invalid_login_error()
+
+
+class TotpCodeForm(forms.Form):
+    """The 6-digit code of the operator's authenticator app (sign-in and enrolment)."""
+
+    code = forms.RegexField(
+        label=_("6-digit code"),
+        regex=r"^\d{6}$",
+        max_length=20,
+        error_messages={"invalid": _("Enter the 6 digits your authenticator app shows.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9 ]*",
+                "autofocus": True,
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def full_clean(self):
+        # Apps show codes as "123 456"; accept them typed that way.
+        if self.data and "code" in self.data:
+            data = self.data.copy()
+            data["code"] = "".join(str(data.get("code", "")).split())
+            self.data = data
+        super().full_clean()
+
+
+class BackupCodeForm(forms.Form):
+    """One of the ten backup codes shown at enrolment (each works once)."""
+
+    code = forms.CharField(
+        label=_("Backup code"),
+        max_length=30,
+        help_text=_("Ten letters and digits, as printed: abcde-23456."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 def _status_choices():

@@ -7,6 +7,9 @@ from tenants.console import views
 urlpatterns = [
     path("", views.tenant_list, name="tenants"),
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/code/", views.verify, name="verify"),
+    path("login/backup-code/", views.verify_backup, name="verify-backup"),
+    path("login/set-up/", views.enrol, name="enrol"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("tenants/<int:tenant_id>/", views.tenant_detail, name="tenant"),
     path("tenants/<int:tenant_id>/suspend/", views.tenant_suspend, name="tenant-suspend"),

@@ -8,26 +8,34 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from billing.plans import plan_label
 from cms.ratelimit import client_ip
-from tenants import selectors, services
+from tenants import otp, selectors, services
+from tenants.console import lockout
+from tenants.console import services as console_services
 from tenants.console.forms import (
     AuditFilterForm,
+    BackupCodeForm,
     OperatorLoginForm,
     SuspendForm,
     TenantFilterForm,
+    TotpCodeForm,
 )
 from tenants.models import TenantStatus
 
@@ -35,8 +43,14 @@ PAGE_SIZE = 25
 SIGNUP_CHART_DAYS = 30
 
 
+def _with_next(url_name: str, next_url: str) -> str:
+    return f"{reverse(url_name)}?{urlencode({'next': next_url})}"
+
+
 def operator_required(view):
-    """Anonymous visitors go to the console sign-in; signed-in non-operators get a 403."""
+    """Anonymous visitors go to the console sign-in; signed-in non-operators get a 403; an
+    operator whose session has only passed the password goes to the code page (or to
+    enrolment), never to the view."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -44,12 +58,46 @@ def operator_required(view):
             return redirect_to_login(request.get_full_path(), reverse("console:login"))
         if not selectors.user_is_operator(user=request.user):
             return render(request, "console/403.html", {"console_nav": False}, status=403)
+        if not otp.session_is_verified(request):
+            # A form posted from a page opened before does not come back after the code.
+            next_url = (
+                request.get_full_path() if request.method == "GET" else reverse("console:tenants")
+            )
+            return redirect(_with_next("console:verify", next_url))
         return view(request, *args, **kwargs)
 
     return never_cache(wrapped)
 
 
+def _second_factor_pending(view):
+    """The code and enrolment pages: for an operator signed in with a password whose session
+    has not passed the second factor yet (a verified session goes straight on)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect("console:login")
+        if not selectors.user_is_operator(user=request.user):
+            return render(request, "console/403.html", {"console_nav": False}, status=403)
+        if otp.session_is_verified(request):
+            return redirect(_next_url(request))
+        return view(request, *args, **kwargs)
+
+    return never_cache(wrapped)
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate.startswith("/operator/") and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("console:tenants")
+
+
 class LoginView(auth_views.LoginView):
+    """Step one of two: the password. Success leads to the code page (or enrolment)."""
+
     template_name = "console/login.html"
     form_class = OperatorLoginForm
     redirect_authenticated_user = False
@@ -58,11 +106,148 @@ class LoginView(auth_views.LoginView):
     def get_default_redirect_url(self):
         return reverse("console:tenants")
 
+    def get_success_url(self):
+        return _with_next("console:verify", super().get_success_url())
+
     def form_invalid(self, form):
         response = super().form_invalid(form)
         if form.locked_out:
             response.status_code = 429
         return response
+
+
+def _lockout_key(request) -> dict[str, str]:
+    return {"ip": client_ip(request), "username": request.user.get_username()}
+
+
+def _locked_out(request):
+    """Too many wrong codes: the half-signed-in session ends; the sign-in page stays locked
+    for this IP and username for the lockout period."""
+    auth_logout(request)
+    context = {"console_nav": False, "minutes": lockout.LOCKOUT_SECONDS // 60}
+    return render(request, "console/locked_out.html", context, status=429)
+
+
+def _second_factor_passed(request, device):
+    lockout.clear(**_lockout_key(request))
+    # A new session key for the now fully signed-in session (as Django does at login).
+    request.session.cycle_key()
+    otp.session_mark_verified(request, device)
+
+
+@_second_factor_pending
+def verify(request):
+    """Step two: the 6-digit code of the operator's authenticator app."""
+    if not otp.is_enrolled(user=request.user):
+        return redirect(_with_next("console:enrol", _next_url(request)))
+    if lockout.is_locked(**_lockout_key(request)):
+        return _locked_out(request)
+    form = TotpCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        result = console_services.operator_2fa_verify(
+            user=request.user, code=form.cleaned_data["code"], ip=client_ip(request)
+        )
+        if result.device is not None:
+            _second_factor_passed(request, result.device)
+            return redirect(_next_url(request))
+        if result.throttled:
+            form.add_error("code", _("Wait a few seconds before trying another code."))
+            status = 429
+        elif lockout.record_failure(**_lockout_key(request)):
+            return _locked_out(request)
+        else:
+            form.add_error(
+                "code",
+                _(
+                    "That code is wrong or was already used. Wait for the next code in your "
+                    "app and enter it."
+                ),
+            )
+            status = 400
+    elif request.method == "POST":
+        status = 400
+    context = {"form": form, "next": _next_url(request), "console_nav": False}
+    return render(request, "console/verify.html", context, status=status)
+
+
+@_second_factor_pending
+def verify_backup(request):
+    """Step two with one of the backup codes, for an operator without their phone."""
+    if not otp.is_enrolled(user=request.user):
+        return redirect(_with_next("console:enrol", _next_url(request)))
+    if lockout.is_locked(**_lockout_key(request)):
+        return _locked_out(request)
+    form = BackupCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        result = console_services.operator_2fa_verify_backup(
+            user=request.user, code=form.cleaned_data["code"], ip=client_ip(request)
+        )
+        if result.device is not None:
+            _second_factor_passed(request, result.device)
+            left = otp.backup_codes_left(user=request.user)
+            messages.warning(
+                request,
+                ngettext(
+                    "Backup code used. You have %(count)d backup code left.",
+                    "Backup code used. You have %(count)d backup codes left.",
+                    left,
+                )
+                % {"count": left},
+            )
+            return redirect(_next_url(request))
+        if lockout.record_failure(**_lockout_key(request)):
+            return _locked_out(request)
+        form.add_error("code", _("That backup code is wrong or was already used."))
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    context = {"form": form, "next": _next_url(request), "console_nav": False}
+    return render(request, "console/verify_backup.html", context, status=status)
+
+
+@_second_factor_pending
+def enrol(request):
+    """First sign-in with a password: set up an authenticator app. Only for an operator with
+    no confirmed device (a password alone must never replace an existing one)."""
+    if otp.is_enrolled(user=request.user):
+        return redirect(_with_next("console:verify", _next_url(request)))
+    device = otp.pending_totp_device(user=request.user)
+    form = TotpCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        codes = console_services.operator_2fa_confirm(
+            user=request.user, code=form.cleaned_data["code"], ip=client_ip(request)
+        )
+        if codes is not None:
+            device.refresh_from_db()
+            _second_factor_passed(request, device)
+            context = {"codes": codes, "next": _next_url(request), "console_nav": False}
+            return render(request, "console/enrol_done.html", context)
+        form.add_error(
+            "code",
+            _(
+                "That code does not match. Check that your phone's clock is right and enter "
+                "the newest code."
+            ),
+        )
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    context = {
+        "form": form,
+        "next": _next_url(request),
+        "qr_svg": otp.qr_svg(otp.otpauth_url(device, issuer=_issuer())),
+        "text_key": otp.text_key(device),
+        "console_nav": False,
+    }
+    return render(request, "console/enrol.html", context, status=status)
+
+
+def _issuer() -> str:
+    # Not translated: it names the account inside the authenticator app for good.
+    return f"{settings.PLATFORM_DOMAIN} operators"
 
 
 class LogoutView(auth_views.LogoutView):
