@@ -13,6 +13,7 @@ from typing import Any
 
 import stripe
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -74,6 +75,45 @@ def plan_change_offline(*, tenant: Tenant, plan: Plan, actor: str, ip=None) -> T
         )
     tenant_set_plan(tenant=tenant, plan=plan, actor=actor, ip=ip, reason="offline")
     return tenant
+
+
+# --- Links from a portal's admin to checkout and the customer portal ------------------------
+
+LINK_SALT = "billing.link"
+LINK_SECONDS = 15 * 60
+LINK_ACTIONS = ("checkout", "portal")
+
+
+def billing_link_create(*, tenant: Tenant, action: str, plan: Plan | None = None) -> str:
+    """A signed, short-lived link on the platform host that starts a Checkout Session for
+    `plan` (action "checkout") or opens Stripe's customer portal (action "portal") for the
+    tenant. Portals' admins use it: Stripe sessions are made on the platform host only."""
+    if action not in LINK_ACTIONS:
+        raise ValueError(action)
+    token = signing.dumps(
+        {"t": tenant.pk, "a": action, "p": plan.key if plan else ""}, salt=LINK_SALT
+    )
+    port = f":{settings.PLATFORM_PORT}" if settings.PLATFORM_PORT else ""
+    base = f"{settings.PLATFORM_SCHEME}://{settings.PLATFORM_DOMAIN}{port}"
+    return f"{base}/billing/{action}/{token}/"
+
+
+def billing_link_read(*, token: str, action: str) -> tuple[Tenant, Plan | None] | None:
+    """The tenant (and plan) a link was made for; None when it is forged, expired, for another
+    action, or for a tenant or plan that is gone."""
+    try:
+        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_SECONDS)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("a") != action:
+        return None
+    tenant = Tenant.objects.real().filter(pk=data.get("t"), deleted_at__isnull=True).first()
+    if tenant is None:
+        return None
+    if action != "checkout":
+        return tenant, None
+    plan = Plan.objects.filter(key=data.get("p") or "").first()
+    return (tenant, plan) if plan else None
 
 
 # --- Webhook ---------------------------------------------------------------------------------

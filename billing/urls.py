@@ -8,4 +8,6 @@ app_name = "billing"
 
 urlpatterns = [
     path("stripe/webhook/", views.stripe_webhook, name="stripe-webhook"),
+    path("checkout/<str:token>/", views.checkout, name="checkout"),
+    path("portal/<str:token>/", views.customer_portal, name="portal"),
 ]
