@@ -73,14 +73,21 @@ def _actor(user) -> str:
     return user.email or user.get_username()
 
 
-def operator_2fa_confirm(*, user, code: str, ip: str | None) -> list[str] | None:
+@dataclass(frozen=True)
+class EnrolResult:
+    backup_codes: list[str] | None
+    throttled: bool = False
+
+
+def operator_2fa_confirm(*, user, code: str, ip: str | None) -> EnrolResult:
     """Confirm `user`'s pending authenticator with a current `code`: the device becomes the
     one sign-ins check, ten backup codes are made (returned once, stored hashed) and the
-    enrolment is audited. Returns None when the code is wrong (the device stays pending)."""
+    enrolment is audited. `backup_codes` is None when the code is wrong or came too soon after
+    a wrong one (`throttled`); the device then stays pending."""
     device = otp.pending_totp_device(user=user)
-    verified, _throttled = otp.totp_verify(device=device, code=code)
+    verified, throttled = otp.totp_verify(device=device, code=code)
     if not verified:
-        return None
+        return EnrolResult(backup_codes=None, throttled=throttled)
     with schema_context(get_public_schema_name()), transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -88,7 +95,7 @@ def operator_2fa_confirm(*, user, code: str, ip: str | None) -> list[str] | None
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         codes = otp.backup_codes_replace(user=user)
         audit(actor=_actor(user), action=AUDIT_2FA_ENROLLED, ip=ip)
-    return codes
+    return EnrolResult(backup_codes=codes)
 
 
 @dataclass(frozen=True)

@@ -217,22 +217,30 @@ def enrol(request):
     form = TotpCodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        codes = console_services.operator_2fa_confirm(
+        result = console_services.operator_2fa_confirm(
             user=request.user, code=form.cleaned_data["code"], ip=client_ip(request)
         )
-        if codes is not None:
+        if result.backup_codes is not None:
             device.refresh_from_db()
             _second_factor_passed(request, device)
-            context = {"codes": codes, "next": _next_url(request), "console_nav": False}
+            context = {
+                "codes": result.backup_codes,
+                "next": _next_url(request),
+                "console_nav": False,
+            }
             return render(request, "console/enrol_done.html", context)
-        form.add_error(
-            "code",
-            _(
-                "That code does not match. Check that your phone's clock is right and enter "
-                "the newest code."
-            ),
-        )
-        status = 400
+        if result.throttled:
+            form.add_error("code", _("Wait a few seconds before trying another code."))
+            status = 429
+        else:
+            form.add_error(
+                "code",
+                _(
+                    "That code does not match. Check that your phone's clock is right and "
+                    "enter the newest code."
+                ),
+            )
+            status = 400
     elif request.method == "POST":
         status = 400
     context = {

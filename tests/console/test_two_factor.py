@@ -155,6 +155,21 @@ def test_codes_one_step_either_side_only_and_never_twice(platform_client, operat
 
 
 def test_codes_are_throttled_right_after_a_failure(platform_client, operator):
+    from tenants.otp import pending_totp_device
+
+    # At enrolment...
+    sign_in(platform_client)
+    key = pending_totp_device(user=operator).bin_key
+    wrong = "000000" if code_at(key) != "000000" else "111111"
+    url = "/operator/login/set-up/"
+    assert send_code(platform_client, wrong, url=url).status_code == 400
+    response = send_code(platform_client, code_at(key), url=url)
+    assert response.status_code == 429
+    assert "Wait a few seconds before trying another code." in response.content.decode()
+
+    # ...and at sign-in.
+    platform_client.post("/operator/logout/")
+    pending_totp_device(user=operator).delete()
     device = enrolled_device(operator)
     sign_in(platform_client)
     wrong = "000000" if code_at(device.bin_key) != "000000" else "111111"
@@ -210,7 +225,7 @@ def test_backup_code_works_once(platform_client, operator):
     from tenants.otp import pending_totp_device
 
     device = pending_totp_device(user=operator)
-    codes = operator_2fa_confirm(user=operator, code=code_at(device.bin_key), ip=None)
+    codes = operator_2fa_confirm(user=operator, code=code_at(device.bin_key), ip=None).backup_codes
     assert codes is not None
 
     sign_in(platform_client)
