@@ -67,3 +67,4 @@ bench: install
 	$(RUN) python bench/search.py
 	$(RUN) python bench/community.py
 	$(RUN) python bench/tickets.py
+	$(RUN) python bench/lifecycle.py

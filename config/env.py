@@ -61,6 +61,11 @@ VARIABLES: dict[str, tuple[type, object, str]] = {
         "Signups allowed per client IP (n/second|minute|hour|day)",
     ),
     "TRIAL_DAYS": (int, 14, "Length of the free trial"),
+    "BILLING_GRACE_DAYS": (
+        int,
+        7,
+        "Days a past-due tenant keeps working before it is suspended",
+    ),
     "SPARE_SCHEMAS": (int, 3, "Pre-migrated spare schemas kept ready for instant signups"),
     "TRUSTED_PROXY_COUNT": (int, 0, "Reverse proxies in front of the app (for the client IP)"),
     "EMAIL_URL": (str, "consolemail://", "Email backend URL (smtp://user:pass@host:587 ...)"),

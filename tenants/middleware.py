@@ -14,7 +14,9 @@ class TenantMiddleware(TenantMainMiddleware):
 
 class TenantStatusMiddleware:
     """A suspended (or cancelled) tenant's portal shows a clear page, and its admin can look but
-    not change anything: every write on its host is refused."""
+    not change anything: every write on its host is refused. A read-only tenant (trial ended
+    without a plan) keeps its portal readable and its admin open, and refuses every write except
+    signing in and out, the language switch, exports and the way to a plan."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -44,4 +46,28 @@ class TenantStatusMiddleware:
                 {"tenant": tenant, "is_admin": is_admin},
                 status=403 if is_admin else 503,
             )
+        if tenant.status == TenantStatus.READ_ONLY and request.method not in SAFE_METHODS:
+            from tenants.lifecycle import read_only_allowed
+
+            if not read_only_allowed(request.path):
+                return self._read_only(request, tenant)
         return self.get_response(request)
+
+    @staticmethod
+    def _read_only(request, tenant):
+        """A write on a portal whose trial ended: refused, saying why and what to do."""
+        if request.path.startswith("/api/"):
+            from api.errors import problem_response
+
+            return problem_response(
+                status=403,
+                title="Portal is read-only",
+                detail="The trial has ended; choose a plan in the admin to make changes again.",
+                type_="read-only",
+            )
+        return render(
+            request,
+            "tenants/read_only.html",
+            {"tenant": tenant, "is_admin": request.path.startswith("/admin/")},
+            status=403,
+        )

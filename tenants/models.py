@@ -15,6 +15,9 @@ from django_tenants.models import DomainMixin, TenantMixin
 class TenantStatus(models.TextChoices):
     TRIALING = "trialing", _("Trialing")
     ACTIVE = "active", _("Active")
+    # The trial ended without a plan: customers still read the portal, the admin can export and
+    # upgrade, nothing can be changed (tenants.middleware.TenantStatusMiddleware).
+    READ_ONLY = "read_only", _("Read-only (trial ended)")
     PAST_DUE = "past_due", _("Past due")
     SUSPENDED = "suspended", _("Suspended")
     CANCELLED = "cancelled", _("Cancelled")
@@ -52,6 +55,10 @@ class Tenant(TenantMixin):
     )
     plan = models.CharField(_("plan"), max_length=32, default="trial")
     trial_ends_at = models.DateTimeField(_("trial ends at"), null=True, blank=True)
+    # Who signed the company up: trial reminders and billing notices go there.
+    owner_email = models.EmailField(_("owner email"), blank=True)
+    # When `status` last changed (a past-due grace period counts from it).
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # A deleted tenant keeps its slug reserved until its data is gone (see services.tenant_delete).
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -115,6 +122,24 @@ class Handoff(models.Model):
 
     def __str__(self) -> str:
         return f"hand-off {self.nonce} ({'used' if self.used_at else 'unused'})"
+
+
+class LifecycleNotice(models.Model):
+    """One lifecycle email sent to a tenant's owner (a trial reminder, the read-only notice): the
+    row is written before the email goes, and the unique pair makes the nightly run send each
+    one once, however often it runs."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=32)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "kind"], name="one_notice_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.tenant_id}"
 
 
 class AuditLog(models.Model):

@@ -161,6 +161,8 @@ def provision_tenant(
         "plan": plan,
         "trial_ends_at": now + timedelta(days=trial_days),
         "created_at": now,
+        "status_changed_at": now,
+        "owner_email": (admin.get("email") or "").strip().lower(),
     }
 
     if Path.POOL in paths:

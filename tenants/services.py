@@ -236,7 +236,8 @@ def tenant_set_status(
     if previous == status:
         return tenant
     tenant.status = status
-    tenant.save(update_fields=["status"])
+    tenant.status_changed_at = timezone.now()
+    tenant.save(update_fields=["status", "status_changed_at"])
     audit(
         actor=actor,
         action=f"tenant.status.{status}",

@@ -76,7 +76,12 @@ def module_schedule_targets(now: float | None = None) -> list[tuple[str, str]]:
         return []
     live = Tenant.objects.real().filter(
         deleted_at__isnull=True,
-        status__in=[TenantStatus.TRIALING, TenantStatus.ACTIVE, TenantStatus.PAST_DUE],
+        status__in=[
+            TenantStatus.TRIALING,
+            TenantStatus.ACTIVE,
+            TenantStatus.READ_ONLY,
+            TenantStatus.PAST_DUE,
+        ],
     )
     targets = []
     for schema_name in live.values_list("schema_name", flat=True).iterator():
@@ -118,3 +123,12 @@ def queue_search_reindex(schema_name: str) -> None:
 
     if search_opensearch.is_active():
         search_reindex_tenant.apply_async(args=[schema_name], headers={"_schema_name": schema_name})
+
+
+@shared_task(name="tenants.tasks.lifecycle_run")
+def lifecycle_run() -> dict:
+    """Trial reminders, ended trials and overdue payments (tenants.lifecycle), hourly: each
+    step is idempotent, so running it more often than nightly only makes it timelier."""
+    from tenants import lifecycle
+
+    return lifecycle.run().as_dict()

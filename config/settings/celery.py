@@ -20,6 +20,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.refill_spare_schemas",
         "schedule": 300.0,
     },
+    # Trial reminders, trial end → read-only, past due → suspended (tenants.lifecycle).
+    "tenant-lifecycle": {
+        "task": "tenants.tasks.lifecycle_run",
+        "schedule": 3600.0,
+    },
     # Every minute; each module task is sent when its own interval is due
     # (ModuleSpec.scheduled_tasks, tenants.tasks.module_schedule_targets).
     "run-module-schedules": {
