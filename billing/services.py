@@ -56,7 +56,7 @@ def tenant_set_plan(*, tenant: Tenant, plan: Plan, actor: str, ip=None, reason: 
     tenant.save(update_fields=["plan"])
     audit(
         actor=actor,
-        action="tenant.plan",
+        action="tenant.plan.changed",
         tenant=tenant,
         ip=ip,
         plan=plan.key,

@@ -90,12 +90,12 @@ def test_offline_an_operator_switches_the_plan(tenant_a, offline):
     tenant_a.refresh_from_db()
     assert tenant_a.plan == "starter"
     assert tenant_a.status == TenantStatus.TRIALING  # the trial lifecycle still runs
-    row = AuditLog.objects.get(tenant=tenant_a, action="tenant.plan")
+    row = AuditLog.objects.get(tenant=tenant_a, action="tenant.plan.changed")
     assert row.actor == "ops@platform.test" and row.ip == "10.0.0.1"
     assert row.detail == {"plan": "starter", "previous": "trial", "reason": "offline"}
     # The same plan again is no change and no audit row.
     plan_change_offline(tenant=tenant_a, plan=starter, actor="ops@platform.test")
-    assert AuditLog.objects.filter(tenant=tenant_a, action="tenant.plan").count() == 1
+    assert AuditLog.objects.filter(tenant=tenant_a, action="tenant.plan.changed").count() == 1
 
 
 def test_with_stripe_on_plans_are_not_switched_by_hand(tenant_a, stripe_api):
@@ -103,4 +103,4 @@ def test_with_stripe_on_plans_are_not_switched_by_hand(tenant_a, stripe_api):
         plan_change_offline(tenant=tenant_a, plan=Plan.objects.get(key="pro"), actor="ops")
     tenant_a.refresh_from_db()
     assert tenant_a.plan == "trial"
-    assert not AuditLog.objects.filter(action="tenant.plan").exists()
+    assert not AuditLog.objects.filter(action="tenant.plan.changed").exists()

@@ -62,8 +62,8 @@ def test_subscription_becoming_active_puts_the_tenant_on_its_plan(
     response = post(platform_client, sub_event("evt_1", "customer.subscription.created", "active"))
     assert response.status_code == 200
     assert state(tenant_a) == (TenantStatus.ACTIVE, "pro")
-    assert audit_actions(tenant_a) == ["tenant.plan", "tenant.status.active"]
-    plan_row = AuditLog.objects.get(tenant=tenant_a, action="tenant.plan")
+    assert audit_actions(tenant_a) == ["tenant.plan.changed", "tenant.status.active"]
+    plan_row = AuditLog.objects.get(tenant=tenant_a, action="tenant.plan.changed")
     assert plan_row.detail["previous"] == "trial" and plan_row.detail["plan"] == "pro"
     customer_a.refresh_from_db()
     assert customer_a.stripe_subscription_id == "sub_A"
@@ -118,10 +118,10 @@ def test_a_customer_who_stops_and_starts_paying(platform_client, tenant_a, custo
     post(platform_client, sub_event("evt_4", "customer.subscription.deleted", "canceled"))
     assert state(tenant_a) == (TenantStatus.CANCELLED, "pro")
     assert audit_actions(tenant_a) == [
-        "tenant.plan",
+        "tenant.plan.changed",
         "tenant.status.active",
         "tenant.status.past_due",
-        "tenant.plan",
+        "tenant.plan.changed",
         "tenant.status.active",
         "tenant.status.cancelled",
     ]
