@@ -6,6 +6,10 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing"
 
     def ready(self) -> None:
+        from billing.entitlements import modules_not_in_plan
         from billing.plans import connect_signals
+        from cms import limits
 
         connect_signals()
+        # the module switches ask the plan through cms.limits (cms never imports billing)
+        limits.register_module_check(modules_not_in_plan)

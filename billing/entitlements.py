@@ -57,3 +57,9 @@ def entitlements(tenant) -> Entitlements:
         if trial is not None:
             return Entitlements.of(trial)
     return Entitlements.of(plan_for(tenant))
+
+
+def modules_not_in_plan(tenant, keys) -> list[str]:
+    """The module keys among `keys` that the tenant's plan does not include (cms.limits)."""
+    allowed = entitlements(tenant)
+    return [key for key in keys if not allowed.allows_module(key)]

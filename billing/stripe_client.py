@@ -98,3 +98,32 @@ def portal_session_create(tenant, return_url: str) -> Any:
 def subscription_retrieve(subscription_id: str) -> Any:
     """Stripe's current view of a subscription (the webhook trusts this, not the event)."""
     return stripe.Subscription.retrieve(subscription_id, api_key=_key())
+
+
+def invoices_list(tenant, limit: int = 12) -> list[dict]:
+    """The tenant's latest invoices (number, date, amount, status, Stripe's hosted page), or []
+    when billing is offline or the tenant has no Stripe customer yet."""
+    if is_offline():
+        return []
+    customer_id = (
+        Subscription.objects.filter(tenant=tenant)
+        .values_list("stripe_customer_id", flat=True)
+        .first()
+    )
+    if not customer_id:
+        return []
+    found = stripe.Invoice.list(api_key=_key(), customer=customer_id, limit=limit)
+    rows = []
+    for invoice in found.data:
+        data = invoice.to_dict()
+        rows.append(
+            {
+                "number": data.get("number") or data["id"],
+                "created": data.get("created"),
+                "amount": (data.get("amount_due") or 0) / 100,
+                "currency": (data.get("currency") or "").upper(),
+                "status": data.get("status") or "",
+                "url": data.get("hosted_invoice_url") or "",
+            }
+        )
+    return rows

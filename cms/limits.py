@@ -1,0 +1,29 @@
+"""Plan limits, as platform code sees them without knowing where they come from.
+
+Billing registers its checks here when it starts (billing.apps); the doors (the module switches,
+and later seats and uploads) ask here. With nothing registered (a platform without billing),
+everything is allowed. Kept apart so that code the modules import (cms) never imports billing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+# (tenant, module keys) → the keys the tenant's plan does not include
+_module_check: Callable[[object, Iterable[str]], list[str]] | None = None
+
+
+def register_module_check(check: Callable[[object, Iterable[str]], list[str]]) -> None:
+    global _module_check
+    _module_check = check
+
+
+def modules_not_in_plan(tenant, keys: Iterable[str]) -> list[str]:
+    if _module_check is None or tenant is None:
+        return []
+    return _module_check(tenant, list(keys))
+
+
+def upgrade_url() -> str:
+    """Where an admin goes to upgrade (the billing page of their admin)."""
+    return "/admin/billing/"
