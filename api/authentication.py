@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from api.services import api_key_authenticate
+from cms import limits
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -20,6 +21,10 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         key = api_key_authenticate(token.strip())
         if key is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked API key."))
+        if not limits.api_allowed(getattr(request, "tenant", None)):
+            raise exceptions.PermissionDenied(
+                _("API access is not included in this portal's plan; upgrade to use API keys.")
+            )
         return key.user, key
 
     def authenticate_header(self, request):

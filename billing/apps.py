@@ -6,10 +6,11 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing"
 
     def ready(self) -> None:
-        from billing.entitlements import modules_not_in_plan
+        from billing.entitlements import api_allowed, modules_not_in_plan
         from billing.plans import connect_signals
         from cms import limits
 
         connect_signals()
         # the module switches ask the plan through cms.limits (cms never imports billing)
         limits.register_module_check(modules_not_in_plan)
+        limits.register_api_check(api_allowed)

@@ -63,3 +63,8 @@ def modules_not_in_plan(tenant, keys) -> list[str]:
     """The module keys among `keys` that the tenant's plan does not include (cms.limits)."""
     allowed = entitlements(tenant)
     return [key for key in keys if not allowed.allows_module(key)]
+
+
+def api_allowed(tenant) -> bool:
+    """Whether the tenant's plan includes API access (cms.limits, API keys)."""
+    return entitlements(tenant).api_access

@@ -13,9 +13,25 @@ from collections.abc import Callable, Iterable
 _module_check: Callable[[object, Iterable[str]], list[str]] | None = None
 
 
+# tenant → whether its plan includes the API (integrations with API keys)
+_api_check: Callable[[object], bool] | None = None
+
+
 def register_module_check(check: Callable[[object, Iterable[str]], list[str]]) -> None:
     global _module_check
     _module_check = check
+
+
+def register_api_check(check: Callable[[object], bool]) -> None:
+    global _api_check
+    _api_check = check
+
+
+def api_allowed(tenant) -> bool:
+    """Whether API keys work on this tenant (the portal's own pages never need them)."""
+    if _api_check is None or tenant is None or getattr(tenant, "schema_name", "") == "public":
+        return True
+    return _api_check(tenant)
 
 
 def modules_not_in_plan(tenant, keys: Iterable[str]) -> list[str]:

@@ -112,3 +112,21 @@ def test_a_module_outside_the_plan_cannot_be_switched_on(tenant_a, offline):
     response = client.post(modules, {"switches": ["kb", "faq", "tickets"]})
     assert response.status_code == 302
     assert _switches(tenant_a)["tickets"] is True
+
+
+def test_api_keys_work_only_on_plans_with_api_access(tenant_a):
+    from api.services import api_key_create
+
+    with tenant_context(tenant_a):
+        _key, token = api_key_create(user=admin_of(tenant_a), name="integration")
+    client = TenantClient(host_of(tenant_a), HTTP_AUTHORIZATION=f"Api-Key {token}")
+    assert client.get("/api/v1/api-keys/").status_code == 200  # a trial has every feature
+    on_plan(tenant_a, "starter")  # no API access
+    refused = client.get("/api/v1/api-keys/")
+    assert refused.status_code == 403
+    assert refused["Content-Type"] == "application/problem+json"
+    assert "not included in this portal's plan" in refused.json()["detail"]
+    # the portal's own signed-in pages and API calls are not integrations: they keep working
+    assert admin_client(tenant_a).get("/api/v1/api-keys/").status_code == 200
+    on_plan(tenant_a, "pro")
+    assert client.get("/api/v1/api-keys/").status_code == 200
