@@ -6,8 +6,21 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Substr, TruncDate
+from django.db.models.lookups import Exact
 from django.http import Http404
 from django.utils import timezone
 from django_tenants.utils import schema_exists
@@ -171,3 +184,173 @@ def platform_status() -> PlatformStatus:
         ).exists(),
         template_schema=schema_exists(TEMPLATE_SCHEMA),
     )
+
+
+# --- The dashboard: every figure is one aggregate query over the public schema, whatever the
+# number of tenants.
+
+CONVERSION_WINDOWS = (30, 90)
+CHURN_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """`part` of `whole`; `percent` is None when there is nothing to divide by."""
+
+    part: int
+    whole: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.part / self.whole, 1) if self.whole else None
+
+
+@dataclass(frozen=True)
+class Conversion:
+    days: int
+    ratio: Ratio
+
+
+@dataclass(frozen=True)
+class TenantFigures:
+    active_trials: int
+    conversions: list[Conversion]
+    churn: Ratio
+
+
+def _status_at(moment: datetime.datetime):
+    """A tenant's status at `moment`: the last audited status change before it; for a tenant
+    with none, its current status if it was created before `moment` and has not changed since
+    (tenants start trialing and every later change is audited by tenant_set_status)."""
+    last_change = Subquery(
+        AuditLog.objects.filter(
+            tenant=OuterRef("pk"), action__startswith="tenant.status.", at__lt=moment
+        )
+        .order_by("-at", "-pk")
+        .annotate(status=Substr("action", len("tenant.status.") + 1))
+        .values("status")[:1]
+    )
+    unchanged = Case(
+        When(
+            Q(created_at__lt=moment)
+            & (Q(status_changed_at__isnull=True) | Q(status_changed_at__lt=moment)),
+            then=F("status"),
+        ),
+        default=Value(None),
+        output_field=CharField(),
+    )
+    return Coalesce(last_change, unchanged)
+
+
+def tenant_figures(*, now: datetime.datetime | None = None) -> TenantFigures:
+    """Active trials now; trial-to-paid conversion (of the tenants whose trial ended in the last
+    30 and 90 days, how many are active now); churn over the last 30 days (tenants that became
+    cancelled, per the audit log, out of those active at the start of the window).
+
+    One query. Churn counts tenant rows that still exist: a purged tenant drops out."""
+    now = now or timezone.now()
+    churn_start = now - datetime.timedelta(days=CHURN_DAYS)
+    live = Q(deleted_at__isnull=True)
+    aggregates: dict = {
+        "active_trials": Count("pk", filter=live & Q(status=TenantStatus.TRIALING)),
+        "active_at_start": Count(
+            "pk", filter=Exact(_status_at(churn_start), Value(TenantStatus.ACTIVE.value))
+        ),
+        "churned": Count(
+            "pk",
+            filter=Exists(
+                AuditLog.objects.filter(
+                    tenant=OuterRef("pk"),
+                    action=f"tenant.status.{TenantStatus.CANCELLED}",
+                    at__gte=churn_start,
+                    at__lte=now,
+                )
+            ),
+        ),
+    }
+    for days in CONVERSION_WINDOWS:
+        ended = Q(trial_ends_at__gte=now - datetime.timedelta(days=days), trial_ends_at__lte=now)
+        aggregates[f"ended_{days}"] = Count("pk", filter=ended)
+        aggregates[f"paid_{days}"] = Count("pk", filter=ended & Q(status=TenantStatus.ACTIVE))
+    row = Tenant.objects.real().aggregate(**aggregates)
+    return TenantFigures(
+        active_trials=row["active_trials"],
+        conversions=[
+            Conversion(days=days, ratio=Ratio(row[f"paid_{days}"], row[f"ended_{days}"]))
+            for days in CONVERSION_WINDOWS
+        ],
+        churn=Ratio(row["churned"], row["active_at_start"]),
+    )
+
+
+@dataclass(frozen=True)
+class PlanRevenue:
+    key: str
+    name: str
+    tenants: int
+    price_cents: int
+    currency: str
+
+    @property
+    def mrr_cents(self) -> int:
+        return self.tenants * self.price_cents
+
+
+def mrr_by_plan() -> list[PlanRevenue]:
+    """Monthly recurring revenue by plan key: active, not deleted tenants times the plan's
+    monthly price. Every plan row is listed (zero when nobody is on it); a key with no plan row
+    (a retired plan) is listed with a price of 0. Two queries."""
+    from billing.models import Plan
+    from billing.plans import plan_label
+
+    counts = dict(
+        Tenant.objects.real()
+        .filter(status=TenantStatus.ACTIVE, deleted_at__isnull=True)
+        .order_by()
+        .values_list("plan")
+        .annotate(n=Count("pk"))
+        .values_list("plan", "n")
+    )
+    rows = [
+        PlanRevenue(
+            key=plan.key,
+            name=plan.name or plan.key,
+            tenants=counts.pop(plan.key, 0),
+            price_cents=plan.price_cents,
+            currency=plan.currency,
+        )
+        for plan in Plan.objects.order_by("sort_order", "price_cents", "key")
+    ]
+    rows += [
+        PlanRevenue(key=key, name=str(plan_label(key)), tenants=n, price_cents=0, currency="")
+        for key, n in sorted(counts.items())
+    ]
+    return rows
+
+
+def mrr_totals(rows: list[PlanRevenue]) -> dict[str, int]:
+    """Total MRR in cents per currency (plans priced in different currencies are not added)."""
+    totals: dict[str, int] = {}
+    for row in rows:
+        if row.currency:
+            totals[row.currency] = totals.get(row.currency, 0) + row.mrr_cents
+    return totals
+
+
+def tenant_subscription(*, tenant: Tenant):
+    """The tenant's Stripe subscription row, or None."""
+    from billing.models import Subscription
+
+    return Subscription.objects.filter(tenant=tenant).first()
+
+
+def plans_for_change() -> list[tuple[str, str]]:
+    """(key, name) of every plan row, for the console's offline plan change."""
+    from billing.models import Plan
+
+    return [
+        (key, name or key)
+        for key, name in Plan.objects.order_by("sort_order", "price_cents", "key").values_list(
+            "key", "name"
+        )
+    ]

@@ -14,7 +14,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -305,3 +305,73 @@ def platform_ensure() -> Tenant:
         Domain.objects.filter(tenant=platform, is_primary=True).update(is_primary=False)
         Domain.objects.create(tenant=platform, domain=domain, is_primary=True)
     return platform
+
+
+TRIAL_EXTENSION_MAX_DAYS = 90
+# Statuses whose trial an operator can extend: on trial, or trial ended without a plan.
+TRIAL_EXTENDABLE = (TenantStatus.TRIALING, TenantStatus.READ_ONLY)
+
+
+def tenant_extend_trial(*, tenant: Tenant, days: int, actor: str, ip=None) -> Tenant:
+    """Give a tenant `days` (1–90) more trial, counted from the later of now and the current
+    trial end. A read-only tenant (trial ended) goes back to trialing. The trial reminders and
+    the trial-ended notice are forgotten so the new end gets its own. Audited."""
+    from tenants.models import LifecycleNotice
+
+    if not 1 <= days <= TRIAL_EXTENSION_MAX_DAYS:
+        raise ValidationError(_("Extend by 1 to %(max)d days.") % {"max": TRIAL_EXTENSION_MAX_DAYS})
+    if tenant.deleted_at is not None or tenant.status not in TRIAL_EXTENDABLE:
+        raise ValidationError(_("Only a tenant on trial or whose trial ended can be extended."))
+    previous = tenant.trial_ends_at
+    start = max(previous, timezone.now()) if previous else timezone.now()
+    with transaction.atomic():
+        tenant.trial_ends_at = start + timedelta(days=days)
+        tenant.save(update_fields=["trial_ends_at"])
+        LifecycleNotice.objects.filter(tenant=tenant).filter(
+            models.Q(kind__startswith="trial-reminder-") | models.Q(kind="trial-ended")
+        ).delete()
+        audit(
+            actor=actor,
+            action="tenant.trial.extended",
+            tenant=tenant,
+            ip=ip,
+            days=days,
+            previous=previous.isoformat() if previous else None,
+            trial_ends_at=tenant.trial_ends_at.isoformat(),
+        )
+        if tenant.status == TenantStatus.READ_ONLY:
+            tenant_set_status(
+                tenant=tenant,
+                status=TenantStatus.TRIALING,
+                actor=actor,
+                ip=ip,
+                reason=_("Trial extended by an operator."),
+            )
+    return tenant
+
+
+def tenant_change_plan(*, tenant: Tenant, plan_key: str, actor: str, ip=None) -> Tenant:
+    """Put a tenant on another plan without Stripe (an offline deal): `Tenant.plan` becomes
+    the key of an existing billing plan. The status is left as it is. Audited."""
+    from billing.models import Plan
+
+    if tenant.deleted_at is not None:
+        raise ValidationError(_("A deleted tenant's plan cannot be changed."))
+    if not Plan.objects.filter(key=plan_key).exists():
+        raise ValidationError(_("There is no plan with this key."))
+    previous = tenant.plan
+    if previous == plan_key:
+        return tenant
+    with transaction.atomic():
+        tenant.plan = plan_key
+        tenant.save(update_fields=["plan"])
+        audit(
+            actor=actor,
+            action="tenant.plan.changed",
+            tenant=tenant,
+            ip=ip,
+            previous=previous,
+            plan=plan_key,
+            offline=True,
+        )
+    return tenant

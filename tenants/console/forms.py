@@ -1,4 +1,5 @@
-"""Forms of the operator console: sign-in with lockout, list filters, suspension."""
+"""Forms of the operator console: sign-in with lockout, list filters, suspension, trial
+extension, offline plan change and deletion."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from cms.ratelimit import client_ip, hit
 from tenants.console import lockout
 from tenants.models import Tenant, TenantStatus
 from tenants.selectors import user_is_operator
+from tenants.services import TRIAL_EXTENDABLE, TRIAL_EXTENSION_MAX_DAYS
 
 # Sign-in attempts one IP may make per hour whatever the usernames, so spraying many usernames
 # from one address is slowed down too (the per-username lockout alone would not).
@@ -196,4 +198,68 @@ class SuspendForm(forms.Form):
             raise forms.ValidationError(_("A cancelled tenant cannot be suspended."))
         if self.tenant.status == TenantStatus.SUSPENDED:
             raise forms.ValidationError(_("This tenant is already suspended."))
+        return super().clean()
+
+
+class ExtendTrialForm(forms.Form):
+    days = forms.IntegerField(
+        label=_("Days to add"),
+        min_value=1,
+        max_value=TRIAL_EXTENSION_MAX_DAYS,
+        initial=14,
+        help_text=_("1 to 90 days, counted from the current trial end (or from now if it passed)."),
+    )
+
+    def __init__(self, *args, tenant: Tenant, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+
+    def clean(self):
+        if self.tenant.deleted_at or self.tenant.status not in TRIAL_EXTENDABLE:
+            raise forms.ValidationError(
+                _("Only a tenant on trial or whose trial ended can have its trial extended.")
+            )
+        return super().clean()
+
+
+class ChangePlanForm(forms.Form):
+    plan = forms.ChoiceField(
+        label=_("New plan"),
+        help_text=_("An offline change: Stripe is not told. Recorded in the audit log."),
+    )
+
+    def __init__(self, *args, tenant: Tenant, plans: list[tuple[str, str]], **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+        cast(forms.ChoiceField, self.fields["plan"]).choices = [
+            ("", _("Choose a plan")),
+            *plans,
+        ]
+        self.fields["plan"].initial = tenant.plan
+
+    def clean(self):
+        if self.tenant.deleted_at:
+            raise forms.ValidationError(_("A deleted tenant's plan cannot be changed."))
+        return super().clean()
+
+
+class DeleteTenantForm(forms.Form):
+    confirm = forms.CharField(label=_("Type the tenant's slug to confirm"), max_length=63)
+
+    def __init__(self, *args, tenant: Tenant, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+
+    def clean_confirm(self):
+        typed = self.cleaned_data["confirm"].strip()
+        if not self.tenant.slug or typed != self.tenant.slug:
+            raise forms.ValidationError(_("That is not this tenant's slug. Nothing was deleted."))
+        return typed
+
+    def clean(self):
+        if self.tenant.deleted_at:
+            raise forms.ValidationError(_("This tenant is already deleted."))
         return super().clean()

@@ -6,6 +6,7 @@ from tenants.console import views
 
 urlpatterns = [
     path("", views.tenant_list, name="tenants"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("login/code/", views.verify, name="verify"),
     path("login/backup-code/", views.verify_backup, name="verify-backup"),
@@ -14,5 +15,12 @@ urlpatterns = [
     path("tenants/<int:tenant_id>/", views.tenant_detail, name="tenant"),
     path("tenants/<int:tenant_id>/suspend/", views.tenant_suspend, name="tenant-suspend"),
     path("tenants/<int:tenant_id>/resume/", views.tenant_resume, name="tenant-resume"),
+    path(
+        "tenants/<int:tenant_id>/extend-trial/",
+        views.tenant_extend_trial,
+        name="tenant-extend-trial",
+    ),
+    path("tenants/<int:tenant_id>/plan/", views.tenant_change_plan, name="tenant-plan"),
+    path("tenants/<int:tenant_id>/delete/", views.tenant_delete, name="tenant-delete"),
     path("audit/", views.audit_list, name="audit"),
 ]

@@ -6,6 +6,7 @@ parse input, call tenants.selectors / tenants.services, and render; nothing else
 
 from __future__ import annotations
 
+import csv
 import functools
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -15,9 +16,12 @@ from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,6 +36,9 @@ from tenants.console import services as console_services
 from tenants.console.forms import (
     AuditFilterForm,
     BackupCodeForm,
+    ChangePlanForm,
+    DeleteTenantForm,
+    ExtendTrialForm,
     OperatorLoginForm,
     SuspendForm,
     TenantFilterForm,
@@ -328,6 +335,8 @@ def tenant_list(request):
     filters = form.filters()
     ordering = selectors.tenant_ordering(request.GET.get("ordering"))
     tenants = selectors.tenant_list(**filters, ordering=ordering)
+    if request.GET.get("format") == "csv":
+        return _tenants_csv(tenants)
     page = Paginator(tenants, PAGE_SIZE).get_page(request.GET.get("page"))
     for tenant in page.object_list:
         tenant.portal_link = _portal_link(tenant.primary_host)
@@ -378,18 +387,36 @@ def tenant_list(request):
     )
 
 
-def _detail_context(tenant, *, suspend_form=None):
+def _detail_context(tenant, **forms):
+    plans = selectors.plans_for_change()
+    live = tenant.deleted_at is None
     return {
         "tenant": tenant,
         "plan": plan_label(tenant.plan),
         "portal_link": _portal_link(tenant.primary_host),
         "domains": sorted(tenant.domains.all(), key=lambda d: (not d.is_primary, d.domain)),
         "entries": selectors.audit_list(tenant_id=tenant.pk)[:20],
-        "suspend_form": suspend_form or SuspendForm(tenant=tenant),
-        "can_suspend": tenant.deleted_at is None
+        "subscription": selectors.tenant_subscription(tenant=tenant),
+        "suspend_form": forms.get("suspend_form") or SuspendForm(tenant=tenant),
+        "extend_form": forms.get("extend_form") or ExtendTrialForm(tenant=tenant),
+        "plan_form": forms.get("plan_form") or ChangePlanForm(tenant=tenant, plans=plans),
+        "delete_form": forms.get("delete_form") or DeleteTenantForm(tenant=tenant),
+        "can_suspend": live
         and tenant.status not in (TenantStatus.SUSPENDED, TenantStatus.CANCELLED),
-        "can_resume": tenant.deleted_at is None and tenant.status == TenantStatus.SUSPENDED,
+        "can_resume": live and tenant.status == TenantStatus.SUSPENDED,
+        "can_extend": live and tenant.status in services.TRIAL_EXTENDABLE,
+        "can_change_plan": live and bool(plans),
+        "can_delete": live,
     }
+
+
+def _actor(request) -> str:
+    return request.user.email or request.user.get_username()
+
+
+def _detail_with_errors(request, tenant, **forms):
+    context = _detail_context(tenant, **forms)
+    return render(request, "console/tenant_detail.html", context, status=400)
 
 
 @require_GET
@@ -405,8 +432,7 @@ def tenant_suspend(request, tenant_id: int):
     tenant = selectors.tenant_get(tenant_id=tenant_id)
     form = SuspendForm(request.POST, tenant=tenant)
     if not form.is_valid():
-        context = _detail_context(tenant, suspend_form=form)
-        return render(request, "console/tenant_detail.html", context, status=400)
+        return _detail_with_errors(request, tenant, suspend_form=form)
     services.tenant_suspend(
         tenant=tenant,
         actor=request.user.email or request.user.get_username(),
@@ -431,6 +457,148 @@ def tenant_resume(request, tenant_id: int):
     else:
         messages.error(request, _("%(name)s is not suspended.") % {"name": tenant})
     return redirect("console:tenant", tenant_id=tenant.pk)
+
+
+@require_POST
+@operator_required
+def tenant_extend_trial(request, tenant_id: int):
+    tenant = selectors.tenant_get(tenant_id=tenant_id)
+    form = ExtendTrialForm(request.POST, tenant=tenant)
+    if form.is_valid():
+        try:
+            services.tenant_extend_trial(
+                tenant=tenant,
+                days=form.cleaned_data["days"],
+                actor=_actor(request),
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    if not form.is_valid():
+        return _detail_with_errors(request, tenant, extend_form=form)
+    messages.success(
+        request,
+        _("%(name)s's trial now ends on %(date)s.")
+        % {"name": tenant, "date": formats.date_format(tenant.trial_ends_at, "DATE_FORMAT")},
+    )
+    return redirect("console:tenant", tenant_id=tenant.pk)
+
+
+@require_POST
+@operator_required
+def tenant_change_plan(request, tenant_id: int):
+    tenant = selectors.tenant_get(tenant_id=tenant_id)
+    form = ChangePlanForm(request.POST, tenant=tenant, plans=selectors.plans_for_change())
+    if form.is_valid():
+        try:
+            services.tenant_change_plan(
+                tenant=tenant,
+                plan_key=form.cleaned_data["plan"],
+                actor=_actor(request),
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    if not form.is_valid():
+        return _detail_with_errors(request, tenant, plan_form=form)
+    messages.success(
+        request,
+        _("%(name)s is now on the %(plan)s plan.")
+        % {"name": tenant, "plan": plan_label(tenant.plan)},
+    )
+    return redirect("console:tenant", tenant_id=tenant.pk)
+
+
+@require_POST
+@operator_required
+def tenant_delete(request, tenant_id: int):
+    tenant = selectors.tenant_get(tenant_id=tenant_id)
+    form = DeleteTenantForm(request.POST, tenant=tenant)
+    if not form.is_valid():
+        return _detail_with_errors(request, tenant, delete_form=form)
+    services.tenant_delete(tenant=tenant, actor=_actor(request), ip=client_ip(request))
+    messages.success(
+        request,
+        _("%(name)s is deleted: its portal is offline; its data stays until it is purged.")
+        % {"name": tenant},
+    )
+    return redirect("console:tenant", tenant_id=tenant.pk)
+
+
+# Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def _tenants_csv(tenants) -> HttpResponse:
+    """The filtered tenants list as CSV (every match, not one page)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"tenants-{timezone.now():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Name"),
+            _("Slug"),
+            _("Portal"),
+            _("Status"),
+            _("Plan"),
+            _("Owner email"),
+            _("Trial ends"),
+            _("Created"),
+        ]
+    )
+    for tenant in tenants.iterator(chunk_size=500):
+        row = [
+            tenant.name,
+            tenant.slug,
+            tenant.primary_host,
+            tenant.status,
+            tenant.plan,
+            tenant.owner_email,
+            tenant.trial_ends_at.isoformat() if tenant.trial_ends_at else "",
+            tenant.created_at.isoformat(),
+        ]
+        writer.writerow([_csv_cell(value) for value in row])
+    return response
+
+
+def _money(cents: int, currency: str) -> str:
+    return f"{cents / 100:,.2f} {currency.upper()}".strip()
+
+
+@require_GET
+@operator_required
+def dashboard(request):
+    """Signups, trials, conversion, MRR by plan and churn, from a few aggregate queries."""
+    revenue = selectors.mrr_by_plan()
+    peak = max((row.mrr_cents for row in revenue), default=0)
+    revenue_rows = [
+        {
+            "plan": row,
+            "price": _money(row.price_cents, row.currency) if row.currency else "—",
+            "mrr": _money(row.mrr_cents, row.currency) if row.currency else "—",
+            # Bar length relative to the best-earning plan (a plain CSS bar, no script).
+            "percent": round(100 * row.mrr_cents / peak) if peak else 0,
+        }
+        for row in revenue
+    ]
+    totals = selectors.mrr_totals(revenue)
+    return render(
+        request,
+        "console/dashboard.html",
+        {
+            "chart": _signup_chart(selectors.signups_per_day(days=SIGNUP_CHART_DAYS)),
+            "figures": selectors.tenant_figures(),
+            "revenue": revenue_rows,
+            "mrr_totals": [_money(cents, currency) for currency, cents in sorted(totals.items())],
+            "churn_days": selectors.CHURN_DAYS,
+        },
+    )
 
 
 @require_GET

@@ -205,10 +205,14 @@ def test_password_only_session_sees_no_console_page(platform_client, operator, t
     assert Tenant.objects.get(pk=tenant_a.pk).status == "trialing"
     assert {url for _method, url in checked} == {
         "/operator/",
+        "/operator/dashboard/",
         "/operator/audit/",
         f"/operator/tenants/{tenant_a.pk}/",
         f"/operator/tenants/{tenant_a.pk}/suspend/",
         f"/operator/tenants/{tenant_a.pk}/resume/",
+        f"/operator/tenants/{tenant_a.pk}/extend-trial/",
+        f"/operator/tenants/{tenant_a.pk}/plan/",
+        f"/operator/tenants/{tenant_a.pk}/delete/",
     }
     # A session whose device was removed is back to password-only.
     verified_login(platform_client, operator)
