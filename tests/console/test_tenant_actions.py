@@ -87,6 +87,9 @@ def test_csv_export_of_the_filtered_list(operator_client, tenant_a, tenant_b):
     for i in range(30):  # more than one page: the export has every match
         make_tenant(f"csv-{i:02d}", name=f"Csv {i:02d}", status="active", plan="growth")
     make_tenant("csv-trial", name="Csv trial", status="trialing")
+    page = operator_client.get("/operator/", {"q": "csv", "status": "active", "page": 2})
+    # The table's export link keeps the filters and drops the page.
+    assert 'href="?q=csv&amp;status=active&amp;format=csv"' in page.content.decode()
     rows = read_csv(
         operator_client.get("/operator/", {"q": "csv", "status": "active", "format": "csv"})
     )
