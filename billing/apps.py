@@ -6,7 +6,7 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing"
 
     def ready(self) -> None:
-        from billing.entitlements import api_allowed, modules_not_in_plan
+        from billing.entitlements import api_allowed, modules_not_in_plan, storage_refusal
         from billing.plans import connect_signals
         from cms import limits
 
@@ -14,3 +14,4 @@ class BillingConfig(AppConfig):
         # the module switches ask the plan through cms.limits (cms never imports billing)
         limits.register_module_check(modules_not_in_plan)
         limits.register_api_check(api_allowed)
+        limits.register_storage_check(storage_refusal)

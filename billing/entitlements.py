@@ -68,3 +68,26 @@ def modules_not_in_plan(tenant, keys) -> list[str]:
 def api_allowed(tenant) -> bool:
     """Whether the tenant's plan includes API access (cms.limits, API keys)."""
     return entitlements(tenant).api_access
+
+
+STORAGE_CACHE_SECONDS = 60
+
+
+def storage_refusal(tenant, size: int) -> tuple[int, float] | None:
+    """None when `size` more bytes fit in the tenant's storage quota, else (quota MB, used MB).
+    The bytes in use are counted at most once a minute per tenant (a walk of its media folder)."""
+    from django.core.cache import cache
+
+    from billing.usage import storage_bytes
+
+    quota_mb = entitlements(tenant).storage_mb
+    if not quota_mb:
+        return None
+    key = f"billing:storage-used:{tenant.schema_name}"
+    used = cache.get(key)
+    if used is None:
+        used = storage_bytes(tenant.schema_name)
+        cache.set(key, used, STORAGE_CACHE_SECONDS)
+    if used + size <= quota_mb * 1024 * 1024:
+        return None
+    return quota_mb, round(used / (1024 * 1024), 1)

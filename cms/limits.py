@@ -15,6 +15,8 @@ _module_check: Callable[[object, Iterable[str]], list[str]] | None = None
 
 # tenant → whether its plan includes the API (integrations with API keys)
 _api_check: Callable[[object], bool] | None = None
+# (tenant, bytes about to be stored) → None, or (quota MB, used MB) when they do not fit
+_storage_check: Callable[[object, int], tuple[int, float] | None] | None = None
 
 
 def register_module_check(check: Callable[[object, Iterable[str]], list[str]]) -> None:
@@ -25,6 +27,33 @@ def register_module_check(check: Callable[[object, Iterable[str]], list[str]]) -
 def register_api_check(check: Callable[[object], bool]) -> None:
     global _api_check
     _api_check = check
+
+
+def register_storage_check(check: Callable[[object, int], tuple[int, float] | None]) -> None:
+    global _storage_check
+    _storage_check = check
+
+
+def storage_refusal(size: int) -> tuple[int, float] | None:
+    """For the tenant whose schema is active: None when `size` more bytes fit in its plan's
+    storage, else (quota in MB, MB used)."""
+    from django.db import connection
+
+    tenant = getattr(connection, "tenant", None)
+    if _storage_check is None or tenant is None or connection.schema_name == "public":
+        return None
+    return _storage_check(tenant, int(size or 0))
+
+
+def storage_admin_message(refusal: tuple[int, float]) -> str:
+    """What an admin reads when an upload does not fit (with where to upgrade)."""
+    from django.utils.translation import gettext as _
+
+    quota, used = refusal
+    return _(
+        "This file does not fit in your plan's storage (%(quota)s MB, %(used)s MB used). "
+        "Upgrade your plan under Settings → Billing, or delete files you no longer need."
+    ) % {"quota": quota, "used": used}
 
 
 def api_allowed(tenant) -> bool:

@@ -193,6 +193,9 @@ WAGTAIL_SITE_NAME = "Portal"
 WAGTAILADMIN_BASE_URL = f"{PLATFORM_SCHEME}://{PLATFORM_DOMAIN}"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# the plan's storage quota at the upload door (cms.limits, filled by billing)
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.upload_forms.QuotaImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.upload_forms.QuotaDocumentForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # Wagtail's PostgreSQL search, with a text search configuration per content language.

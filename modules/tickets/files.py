@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
+from cms import limits
+
 # content type → extension the stored file gets
 ALLOWED = {
     "image/png": "png",
@@ -102,6 +104,14 @@ def attachment_check(upload, *, max_bytes: int) -> CheckedFile:
         )
     if not data:
         raise ValidationError({"attachments": _("“%(name)s” is empty.") % {"name": name}})
+    if limits.storage_refusal(len(data)) is not None:
+        raise ValidationError(
+            {
+                "attachments": _(
+                    "Files cannot be attached at the moment. Send your message without them."
+                )
+            }
+        )
     content_type = _sniff(data[:8192], data, name)
     if content_type is None:
         raise ValidationError(
