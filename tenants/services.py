@@ -267,10 +267,21 @@ def tenant_resume(*, tenant: Tenant, actor: str, ip=None) -> Tenant:
 def tenant_delete(*, tenant: Tenant, actor: str, ip=None) -> Tenant:
     """Mark a tenant deleted: its portal goes offline (domains removed) but its schema and slug
     stay until tenant_purge, so nobody else can take the subdomain while the data exists."""
+    previous = tenant.status
     tenant.deleted_at = timezone.now()
     tenant.status = TenantStatus.CANCELLED
-    tenant.save(update_fields=["deleted_at", "status"])
+    tenant.status_changed_at = tenant.deleted_at
+    tenant.save(update_fields=["deleted_at", "status", "status_changed_at"])
     tenant.domains.all().delete()
+    if previous != TenantStatus.CANCELLED:  # the status change is audited like any other
+        audit(
+            actor=actor,
+            action="tenant.status.cancelled",
+            tenant=tenant,
+            ip=ip,
+            previous=previous,
+            reason="deleted",
+        )
     audit(actor=actor, action="tenant.delete", tenant=tenant, ip=ip)
     return tenant
 
