@@ -108,24 +108,27 @@ def send_trial_reminders(now: datetime) -> dict[int, int]:
     return sent
 
 
-def end_trials(now: datetime) -> int:
-    """Trials past their end with no plan become read-only (audited), and the owner is told."""
+def _move(tenants, *, to: str, reason: str) -> list[Tenant]:
+    """Move each of `tenants` (all in one status) to `to`, locking its row first so that a
+    webhook changing it meanwhile wins; audited. Returns the tenants moved."""
     from tenants.services import tenant_set_status
 
-    ended = _live().filter(status=TenantStatus.TRIALING, trial_ends_at__lte=now)
-    count = 0
-    for tenant in ended:
+    moved = []
+    for tenant in tenants:
         with transaction.atomic():
             locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
-            if locked.status != TenantStatus.TRIALING:
+            if locked.status != tenant.status:
                 continue
-            tenant_set_status(
-                tenant=locked,
-                status=TenantStatus.READ_ONLY,
-                actor=SYSTEM,
-                reason="trial ended without a plan",
-            )
-        count += 1
+            tenant_set_status(tenant=locked, status=to, actor=SYSTEM, reason=reason)
+        moved.append(tenant)
+    return moved
+
+
+def end_trials(now: datetime) -> int:
+    """Trials past their end with no plan become read-only (audited), and the owner is told."""
+    ended = _live().filter(status=TenantStatus.TRIALING, trial_ends_at__lte=now)
+    moved = _move(ended, to=TenantStatus.READ_ONLY, reason="trial ended without a plan")
+    for tenant in moved:
         if _notice_once(tenant, "trial-ended"):
             _send(
                 tenant,
@@ -133,29 +136,15 @@ def end_trials(now: datetime) -> int:
                 template="tenants/email/trial_ended.txt",
                 context={},
             )
-    return count
+    return len(moved)
 
 
 def suspend_overdue(now: datetime) -> int:
     """Past due for longer than the grace period → suspended (audited)."""
-    from tenants.services import tenant_set_status
-
     cutoff = now - timedelta(days=settings.BILLING_GRACE_DAYS)
     overdue = _live().filter(status=TenantStatus.PAST_DUE, status_changed_at__lte=cutoff)
-    count = 0
-    for tenant in overdue:
-        with transaction.atomic():
-            locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
-            if locked.status != TenantStatus.PAST_DUE:
-                continue
-            tenant_set_status(
-                tenant=locked,
-                status=TenantStatus.SUSPENDED,
-                actor=SYSTEM,
-                reason="past due beyond the grace period",
-            )
-        count += 1
-    return count
+    moved = _move(overdue, to=TenantStatus.SUSPENDED, reason="past due beyond the grace period")
+    return len(moved)
 
 
 def run(now: datetime | None = None) -> LifecycleReport:

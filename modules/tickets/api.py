@@ -104,6 +104,26 @@ class AnyMediaRenderer(JSONRenderer):
     media_type = "*/*"
 
 
+def download_action(view):
+    """`GET <number>/attachments/<id>/` on a ticket viewset: a file sent as a download, documented
+    as binary (customers' and agents' viewsets share it)."""
+    view = action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]+)",
+        url_name="attachment-download",
+        renderer_classes=[JSONRenderer, AnyMediaRenderer],
+    )(view)
+    return extend_schema(
+        parameters=[OpenApiParameter("attachment_id", int, OpenApiParameter.PATH)],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, as a download."
+            )
+        },
+    )(view)
+
+
 def _download(attachment: Attachment) -> FileResponse:
     """A ticket's file, always as a download, typed by what its content was found to be."""
     response = FileResponse(
@@ -636,21 +656,7 @@ class CustomerTicketViewSet(
         ]
         return Response(TicketAttachmentSerializer(files, many=True, context=context).data)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("attachment_id", int, OpenApiParameter.PATH)],
-        responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file, as a download."
-            )
-        },
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=r"attachments/(?P<attachment_id>[0-9]+)",
-        url_name="attachment-download",
-        renderer_classes=[JSONRenderer, AnyMediaRenderer],
-    )
+    @download_action
     def attachment_download(self, request, number=None, attachment_id=None):
         """Download one of the ticket's files (404 for a file of another ticket)."""
         attachment = selectors.attachment_for_customer(
@@ -1036,21 +1042,7 @@ class AgentTicketViewSet(
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(
-        parameters=[OpenApiParameter("attachment_id", int, OpenApiParameter.PATH)],
-        responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file, as a download."
-            )
-        },
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=r"attachments/(?P<attachment_id>[0-9]+)",
-        url_name="attachment-download",
-        renderer_classes=[JSONRenderer, AnyMediaRenderer],
-    )
+    @download_action
     def attachment_download(self, request, number=None, attachment_id=None):
         """Download one of the ticket's files, internal ones included."""
         attachment = selectors.attachment_for_agent(
