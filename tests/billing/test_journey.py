@@ -66,7 +66,9 @@ def _restore(saved: dict) -> None:
     Subscription.objects.filter(tenant_id=saved["tenant_id"]).delete()
     StripeEvent.objects.filter(event_id__startswith="evt_journey").delete()
     TOTPDevice.objects.filter(user__username=OPERATOR).delete()
-    AuditLog.objects.filter(actor__in=[OPERATOR, "stripe"], tenant_id=saved["tenant_id"]).delete()
+    # everything the journey audited: the operator's sign-in (no tenant) and the changes to alpha
+    AuditLog.objects.filter(actor=OPERATOR).delete()
+    AuditLog.objects.filter(actor__in=["stripe", "system"], tenant_id=saved["tenant_id"]).delete()
 
 
 def _post_webhook(url: str, payload: dict) -> int:
