@@ -11,7 +11,7 @@ help:
 	@echo "make demo   - set up everything and serve the platform with a demo tenant"
 	@echo "make test   - lint, then the whole test suite"
 	@echo "make lint   - ruff, mypy, import-linter, makemigrations --check, check --deploy"
-	@echo "make bench  - provisioning, page, search, community and tickets benchmarks (print figures)"
+	@echo "make bench  - provisioning, page, search, community, tickets and lifecycle benchmarks (print figures)"
 
 uv:
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
