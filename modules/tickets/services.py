@@ -35,7 +35,6 @@ from modules.accounts.services import ADMINISTRATORS, AGENTS, LIGHT_AGENTS
 from modules.tickets import sla
 from modules.tickets.files import attachment_check
 from modules.tickets.models import (
-    ACTIVE_STATUSES,
     NUMBER_SEQUENCE,
     Attachment,
     CannedResponse,
@@ -537,7 +536,7 @@ def _notify_status(ticket: Ticket, event: Event) -> None:
 # --- the conversation ------------------------------------------------------------------------
 
 
-def _customer_may_write(ticket: Ticket, user) -> None:
+def _customer_may_write(ticket: Ticket) -> None:
     if ticket.merged_into_id is not None:
         raise TicketError(_("This request was merged into another one: reply there."))
     if ticket.status == Status.CLOSED:
@@ -584,7 +583,7 @@ def ticket_reply(
         if status is not None and status not in Status.values:
             raise TicketError({"status": _("Choose a valid status.")})
     elif customer:
-        _customer_may_write(ticket, author)
+        _customer_may_write(ticket)
     else:
         raise PermissionDenied(_("You cannot reply to this request."))
     from_agent = bool(is_agent and not customer and not internal) or bool(internal)
@@ -1070,14 +1069,27 @@ def tickets_furnish(*, home=None) -> None:
         RequestType.objects.create(name=str(_("General question")), slug="general")
 
 
-def agents_for(ticket: Ticket):
-    """Active staff who may work `ticket` (for the assignee list)."""
-    staff = User.objects.filter(is_active=True).filter(Q(is_staff=True) | Q(is_superuser=True))
-    return [user for user in staff.order_by("username") if _assignable(user, ticket)]
+def agents_for(ticket: Ticket) -> list:
+    """Active people who may work `ticket` (the assignee list): superusers, holders of
+    `tickets.view_all_tickets` (directly or through a group) and those given the ticket's queue
+    (django-guardian `work_queue`, directly or through a group). A fixed few queries, however
+    many staff a portal has; the same people `_assignable` accepts."""
+    from django.contrib.auth.models import Permission
+    from guardian.shortcuts import get_users_with_perms
 
-
-def ticket_active_count(user) -> int:
-    return Ticket.objects.filter(requester=user, status__in=ACTIVE_STATUSES).count()
+    see_all = Permission.objects.filter(
+        content_type__app_label="tickets", codename="view_all_tickets"
+    )
+    people = (
+        Q(is_superuser=True) | Q(user_permissions__in=see_all) | Q(groups__permissions__in=see_all)
+    )
+    queue = ticket.queue if ticket.queue_id is not None else None
+    if queue is not None:
+        queue_people = get_users_with_perms(
+            queue, only_with_perms_in=["work_queue"], with_group_users=True
+        )
+        people |= Q(pk__in=[getattr(user, "pk", None) for user in queue_people])
+    return list(User.objects.filter(people, is_active=True).distinct().order_by("username"))
 
 
 ESCALATED_SUBJECT = gettext_lazy("[#%(number)s] SLA breached: %(subject)s")

@@ -337,3 +337,21 @@ def test_simultaneous_submissions_never_share_a_number(tenant_a):
     assert errors == []
     assert len(numbers) == len(set(numbers)) == 8
     assert min(numbers) > before
+
+
+def test_the_assignee_list_is_who_may_work_the_ticket_in_a_few_queries(
+    people_a, django_assert_max_num_queries
+):
+    ticket = services.ticket_create(requester=people_a["ann"], subject="Refund", description="x")
+    ticket = services.ticket_update(ticket=ticket, by=people_a["agent"], queue=people_a["billing"])
+    with django_assert_max_num_queries(3):
+        agents = services.agents_for(ticket)
+    emails = {user.email for user in agents}
+    # every-queue agents and light agents, and the Billing team (not staff, given the queue)
+    assert {"agent@alpha.example", "light@alpha.example", "billing@alpha.example"} <= emails
+    assert not emails & {"ann@acme.example", "bob@customer.example", "cat@acme.example"}
+    assert all(services._assignable(user, ticket) for user in agents)
+    ticket = services.ticket_update(
+        ticket=ticket, by=people_a["agent"], queue=people_a["technical"]
+    )
+    assert "billing@alpha.example" not in {user.email for user in services.agents_for(ticket)}
