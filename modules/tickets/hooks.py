@@ -34,7 +34,18 @@ def export_user_data(*, user) -> dict:
     def when(value):
         return value.isoformat() if value else None
 
-    tickets = Ticket.objects.filter(requester=user).order_by("number")
+    from django.db.models import Prefetch
+
+    from modules.tickets.models import Attachment
+
+    tickets = (
+        Ticket.objects.filter(requester=user)
+        .order_by("number")
+        .prefetch_related(
+            Prefetch("messages", queryset=Message.objects.filter(internal=False)),
+            Prefetch("attachments", queryset=Attachment.objects.filter(internal=False)),
+        )
+    )
     return {
         "tickets": [
             {
@@ -52,9 +63,9 @@ def export_user_data(*, user) -> dict:
                         "from_me": message.author_id == user.pk,
                         "created_at": when(message.created_at),
                     }
-                    for message in ticket.messages.filter(internal=False)
+                    for message in ticket.messages.all()
                 ],
-                "attachments": [a.filename for a in ticket.attachments.filter(internal=False)],
+                "attachments": [a.filename for a in ticket.attachments.all()],
             }
             for ticket in tickets
         ],
