@@ -75,8 +75,14 @@ def test_a_customers_attachment_beyond_the_quota_is_refused_plainly(nearly_full)
 
 
 def test_a_trial_has_the_largest_quota(tenant_a):
-    Plan.objects.filter(key="starter").update(storage_mb=1)
     from cms import limits
 
-    with tenant_context(tenant_a):  # trialing: pro's quota
+    # every plan but pro is tiny: only pro's quota (what a trial gets) lets 2 MB in
+    Plan.objects.exclude(key="pro").update(storage_mb=1)
+    with tenant_context(tenant_a):  # trialing, on the key "trial" (no row of its own)
         assert limits.storage_refusal(2 * MB) is None
+    tenant_a.status = TenantStatus.ACTIVE  # the same tenant once the trial is over
+    tenant_a.save(update_fields=["status"])
+    cache.delete(f"billing:storage-used:{tenant_a.schema_name}")
+    with tenant_context(tenant_a):
+        assert limits.storage_refusal(2 * MB) == (1, limits.storage_refusal(2 * MB)[1])
