@@ -237,8 +237,6 @@ def build_tickets(customers: list, agents: list, rng: random.Random) -> None:
                 channel=rng.choice(["web", "web", "email", "api"]),
                 created_at=created,
                 updated_at=updated,
-                last_customer_at=created,
-                last_agent_at=updated if answered else None,
                 first_response_at=created + (updated - created) / 3 if answered else None,
                 first_response_due=created + timedelta(hours=8),
                 resolution_due=now + due_offset if active else created + timedelta(days=5),

@@ -163,7 +163,7 @@ def _date_back(ticket: Ticket, days: float) -> None:
             model.objects.filter(pk=row.pk).update(created_at=moments[row.created_at])
     ticket.refresh_from_db()
     fields = {"created_at": start, "updated_at": max(moments.values(), default=start)}
-    for name in ("last_customer_at", "last_agent_at", "first_response_at", "solved_at", "rated_at"):
+    for name in ("first_response_at", "solved_at", "rated_at"):
         value = getattr(ticket, name)
         if value is not None:
             # the step the service stamped this at: the first one written at or after it

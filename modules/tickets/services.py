@@ -363,7 +363,6 @@ def ticket_create(
         queue=request_type.queue if request_type else None,
         channel=channel,
         language=_language(),
-        last_customer_at=now,
     )
     sla.apply_targets(ticket, start=now)
     ticket.save()
@@ -601,8 +600,6 @@ def ticket_reply(
     if internal:
         pass
     elif from_agent:
-        ticket.last_agent_at = now
-        fields.append("last_agent_at")
         if ticket.first_response_at is None:
             ticket.first_response_at = now
             fields.append("first_response_at")
@@ -610,8 +607,6 @@ def ticket_reply(
         if new_status != ticket.status:
             _set_status(ticket, new_status, by=author, fields=fields, notify_customer=False)
     else:
-        ticket.last_customer_at = now
-        fields.append("last_customer_at")
         if ticket.status in (Status.PENDING, Status.SOLVED):
             _set_status(ticket, Status.OPEN, by=author, fields=fields, notify_customer=False)
     ticket.save(update_fields=sorted(set(fields)))
