@@ -66,6 +66,22 @@ VARIABLES: dict[str, tuple[type, object, str]] = {
         7,
         "Days a past-due tenant keeps working before it is suspended",
     ),
+    "TENANT_RETENTION_DAYS": (
+        int,
+        30,
+        "Days a cancelled tenant's data is kept (or a deletion can be undone) before a final "
+        "export is stored and its schema dropped",
+    ),
+    "SUPPORT_ACCESS_MAX_MINUTES": (
+        int,
+        60,
+        "Longest an operator's 'view as' support access to a tenant's admin may last",
+    ),
+    "EXPORTS_ROOT": (
+        str,
+        str(BASE_DIR / "var" / "exports"),
+        "Where tenant export archives are stored (never served as media)",
+    ),
     "SPARE_SCHEMAS": (int, 3, "Pre-migrated spare schemas kept ready for instant signups"),
     "TRUSTED_PROXY_COUNT": (int, 0, "Reverse proxies in front of the app (for the client IP)"),
     "EMAIL_URL": (str, "consolemail://", "Email backend URL (smtp://user:pass@host:587 ...)"),

@@ -62,6 +62,14 @@ class Tenant(TenantMixin):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # A deleted tenant keeps its slug reserved until its data is gone (see services.tenant_delete).
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Cancelled (by Stripe, an operator or the owner's deletion request): when the retention
+    # window ends and the nightly run stores a final export and drops the schema.
+    purge_after = models.DateTimeField(_("data removed after"), null=True, blank=True)
+    # The owner asked for the company's data to be deleted (undoable until purge_after), and the
+    # status the tenant had then, which an undo restores.
+    deletion_requested_at = models.DateTimeField(null=True, blank=True)
+    deletion_requested_by = models.CharField(max_length=254, blank=True)
+    status_before_deletion = models.CharField(max_length=12, blank=True)
 
     auto_create_schema = (
         False  # provisioning decides how a schema comes to be (pool, clone, migrate)
@@ -158,3 +166,77 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.tenant_label}"
+
+
+class TenantExport(models.Model):
+    """An archive of one tenant's data: every table of its schema and its media folder.
+
+    Operators ask for one in the console (and download it there); the nightly run stores a final
+    one before a cancelled tenant's schema is dropped. Built by a Celery task that records its
+    progress here, so the console can show it. Archives live under EXPORTS_ROOT, never in media.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Reason(models.TextChoices):
+        OPERATOR = "operator", _("Asked for by an operator")
+        FINAL = "final", _("Final export before deletion")
+
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="exports"
+    )
+    # Kept when the tenant row is gone (a final export outlives its tenant).
+    tenant_label = models.CharField(max_length=100, blank=True)
+    schema_name = models.CharField(max_length=63)
+    reason = models.CharField(max_length=16, choices=Reason.choices, default=Reason.OPERATOR)
+    requested_by = models.CharField(max_length=254)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Percent done"))
+    step = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Relative to EXPORTS_ROOT.
+    file = models.CharField(max_length=255, blank=True)
+    size_bytes = models.BigIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"export of {self.tenant_label or self.schema_name} ({self.status})"
+
+
+class SupportAccess(models.Model):
+    """An operator's time-limited "view as" visit to a tenant's admin, for support.
+
+    It needs a reason, ends by itself at `expires_at` (or sooner, ended by the operator or revoked
+    by one of the tenant's admins), is shown to the tenant's admins while it lasts and afterwards,
+    and is audited. The browser reaches the tenant host with a single-use signed token (`nonce`).
+    """
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="support_accesses")
+    operator = models.CharField(max_length=254)
+    reason = models.TextField()
+    nonce = models.UUIDField(default=uuid.uuid4, unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.CharField(max_length=254, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["tenant", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.operator} on {self.tenant_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    def is_live(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.ended_at is None and self.expires_at > now

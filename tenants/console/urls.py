@@ -1,6 +1,6 @@
 """The operator console, mounted at /operator/ on the platform host (namespace "console")."""
 
-from django.urls import path
+from django.urls import include, path
 
 from tenants.console import views
 
@@ -23,4 +23,6 @@ urlpatterns = [
     path("tenants/<int:tenant_id>/plan/", views.tenant_change_plan, name="tenant-plan"),
     path("tenants/<int:tenant_id>/delete/", views.tenant_delete, name="tenant-delete"),
     path("audit/", views.audit_list, name="audit"),
+    path("", include("tenants.console.support_urls")),
+    path("", include("tenants.console.export_urls")),
 ]

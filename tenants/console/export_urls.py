@@ -1,0 +1,3 @@
+"""Operator console: export (filled in by its own change)."""
+
+urlpatterns: list = []

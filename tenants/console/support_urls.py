@@ -1,0 +1,3 @@
+"""Operator console: support (filled in by its own change)."""
+
+urlpatterns: list = []
