@@ -52,8 +52,10 @@ def billing_notices(request):
         if left <= timedelta(days=7):
             days = max(0, left.days)
             message = ngettext(
-                "Your trial ends in %(days)d day. Choose a plan to keep the portal open for changes.",
-                "Your trial ends in %(days)d days. Choose a plan to keep the portal open for changes.",
+                "Your trial ends in %(days)d day. "
+                "Choose a plan to keep the portal open for changes.",
+                "Your trial ends in %(days)d days. "
+                "Choose a plan to keep the portal open for changes.",
                 days,
             ) % {"days": days}
             return [AdminNotice(message, "info" if days > 2 else "warning", **link)]
@@ -66,7 +68,8 @@ def billing_notices(request):
         return [AdminNotice(message, "critical", **link)]
     if status == TenantStatus.READ_ONLY:
         message = _(
-            "The trial has ended: the portal is read-only until a plan is chosen. Nothing was deleted."
+            "The trial has ended: the portal is read-only until a plan is chosen. "
+            "Nothing was deleted."
         )
         return [AdminNotice(message, "critical", **link)]
     if status == TenantStatus.SUSPENDED:
