@@ -1,0 +1,1 @@
+"""The owner's deletion request in the tenant admin: hooks, pages and notices."""

@@ -1,0 +1,1 @@
+"""Support access ("view as") in the tenant admin: hooks, pages and notices."""
