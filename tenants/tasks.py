@@ -132,3 +132,12 @@ def lifecycle_run() -> dict:
     from tenants import lifecycle
 
     return lifecycle.run().as_dict()
+
+
+@shared_task(name="tenants.tasks.tenant_export_run")
+def tenant_export_run(export_id: int) -> str:
+    """Build one tenant export archive (tenants.exports), recording its progress on the row.
+    Sent from the public schema: it reads the tenant's schema by its name on the row."""
+    from tenants.exports import export_run
+
+    return export_run(export_id=export_id).status
