@@ -6,7 +6,13 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing"
 
     def ready(self) -> None:
-        from billing.entitlements import api_allowed, modules_not_in_plan, storage_refusal
+        from billing.entitlements import (
+            api_allowed,
+            modules_not_in_plan,
+            platform_badge_shown,
+            seat_refusal,
+            storage_refusal,
+        )
         from billing.plans import connect_signals
         from cms import limits
 
@@ -15,3 +21,5 @@ class BillingConfig(AppConfig):
         limits.register_module_check(modules_not_in_plan)
         limits.register_api_check(api_allowed)
         limits.register_storage_check(storage_refusal)
+        limits.register_seat_check(seat_refusal)
+        limits.register_branding_check(platform_badge_shown)

@@ -70,6 +70,27 @@ def api_allowed(tenant) -> bool:
     return entitlements(tenant).api_access
 
 
+def seat_refusal(tenant, adding: int) -> tuple[int, int] | None:
+    """None when `adding` more active staff fit in the tenant's agent seats (cms.limits; read in
+    the tenant's schema), else (seats in the plan, seats in use). A plan with 0 seats has no
+    limit. Seats already over the limit after a downgrade stay: nobody loses access, but nobody
+    new gets a role until someone leaves one."""
+    from billing.usage import seats_used
+
+    seats = entitlements(tenant).agent_seats
+    if not seats:
+        return None
+    used = seats_used()
+    if used + adding <= seats:
+        return None
+    return seats, used
+
+
+def platform_badge_shown(tenant) -> bool:
+    """Whether the tenant's portal shows the platform's "Powered by" badge (cms.limits)."""
+    return not entitlements(tenant).remove_branding
+
+
 STORAGE_CACHE_SECONDS = 60
 
 

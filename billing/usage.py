@@ -39,9 +39,24 @@ def storage_bytes(schema_name: str | None = None) -> int:
     return total
 
 
+# The platform's own support account in a portal (an operator's "view as" visit signs in as it)
+# is the platform's, not the tenant's: it never takes one of the tenant's agent seats.
+SUPPORT_USERNAME_PREFIX = "support@"
+
+
+def support_username() -> str:
+    return f"{SUPPORT_USERNAME_PREFIX}{settings.PLATFORM_DOMAIN}"
+
+
 def seats_used() -> int:
-    """Active staff accounts of the current schema (each role member takes a seat)."""
-    return get_user_model().objects.filter(is_active=True, is_staff=True).count()
+    """Active staff accounts of the current schema (each role member and each administrator takes
+    a seat), the platform's support account left out."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .exclude(username=support_username())
+        .count()
+    )
 
 
 def usage() -> Usage:

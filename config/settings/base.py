@@ -56,7 +56,8 @@ TENANT_APPS = [
     "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # wagtail.users, with the plan's agent seats at the user forms' door
+    "modules.accounts.users_app.PortalUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

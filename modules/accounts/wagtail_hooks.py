@@ -1,5 +1,6 @@
 from wagtail import hooks
 
+from modules.accounts import users_admin  # noqa: F401  (the seats' bulk-action door)
 from modules.accounts.viewsets import CustomersGroup
 
 

@@ -1,0 +1,122 @@
+"""The Wagtail admin's Users pages (Settings → Users) with the plan's agent seats at the door.
+
+A seat is an active staff account: a member of one of the portal's staff roles (Administrators,
+Agents, Light agents, Community moderators) or an administrator (superuser). Each way the admin
+makes someone staff asks `cms.limits.seat_refusal` first and, when the plan's seats are all in
+use, refuses with a form error on the roles that says so and links to the billing page:
+
+- adding a user with a role or as administrator (the create form);
+- giving a user who is not staff a role or administrator rights, or reactivating a staff account
+  (the edit form);
+- the user list's bulk actions "Assign role" and "Set active state".
+
+Removing roles, deactivating and editing people who already hold a seat always work. Wagtail's
+group pages cannot add members, so they are no door. Installed through `PortalUsersConfig`
+(modules.accounts.users_app), which replaces `wagtail.users` in the settings.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.users.forms import UserCreationForm, UserEditForm
+from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
+
+from cms import limits
+from modules.accounts import services
+
+User = get_user_model()
+# The platform's support account (see billing.usage.support_username): reserved, so nobody in
+# the portal can create it and take a seat that is not counted.
+SUPPORT_PREFIX = "support@"
+
+
+def _support_username() -> str:
+    from django.conf import settings
+
+    return f"{SUPPORT_PREFIX}{settings.PLATFORM_DOMAIN}"
+
+
+def holds_role(groups) -> bool:
+    return any(group.name in services.ROLE_PERMISSIONS for group in groups or ())
+
+
+class _SeatsMixin:
+    """Refuses a change that makes someone an active staff member when the plan has no seat left;
+    keeps `is_staff` in step with the administrator tick after saving."""
+
+    def clean(self):
+        data = super().clean()  # type: ignore[misc]
+        username = data.get(User.USERNAME_FIELD)
+        if username and str(username).lower() == _support_username().lower():
+            self.add_error(  # type: ignore[attr-defined]
+                User.USERNAME_FIELD, _("This username is reserved for the platform's support.")
+            )
+        if self._takes_a_seat(data):
+            refusal = limits.seat_refusal(adding=1)
+            if refusal is not None:
+                self.add_error("groups", limits.seat_admin_message(refusal))  # type: ignore[attr-defined]
+        return data
+
+    def _takes_a_seat(self, data) -> bool:
+        instance = self.instance  # type: ignore[attr-defined]
+        fields = self.fields  # type: ignore[attr-defined]
+        superuser = data.get("is_superuser") if "is_superuser" in fields else instance.is_superuser
+        staff_after = bool(superuser) or holds_role(data.get("groups"))
+        active_after = data.get("is_active", True) if "is_active" in fields else instance.is_active
+        if not (staff_after and active_after):
+            return False
+        # Already an active staff member: their seat is theirs (the form still runs before the
+        # instance is updated, so these are the stored values).
+        return not (instance.pk and instance.is_active and instance.is_staff)
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)  # type: ignore[misc]
+        if commit:
+            services.staff_flag_sync(user=user)
+        return user
+
+
+class SeatUserCreationForm(_SeatsMixin, UserCreationForm):
+    pass
+
+
+class SeatUserEditForm(_SeatsMixin, UserEditForm):
+    pass
+
+
+class UserViewSet(WagtailUserViewSet):
+    def get_form_class(self, for_update=False):
+        return SeatUserEditForm if for_update else SeatUserCreationForm
+
+
+def _bulk_seats_needed(action_type: str, objects, form) -> tuple[int, str]:
+    """(seats the bulk action would take, the form field to put the error on)."""
+    data = getattr(form, "cleaned_data", None) or {}
+    if action_type == "assign_role":
+        role = data.get("role")
+        if role is None or role.name not in services.ROLE_PERMISSIONS:
+            return 0, "role"
+        return sum(1 for user in objects if user.is_active and not user.is_staff), "role"
+    if action_type == "set_active_state" and data.get("mark_as_active"):
+        return sum(1 for user in objects if user.is_staff and not user.is_active), "mark_as_active"
+    return 0, ""
+
+
+@hooks.register("before_bulk_action")
+def seats_before_bulk_action(request, action_type, objects, action):
+    """The users list's bulk "Assign role" and "Set active state": refused, with the form shown
+    again and its error, when the people they would make active staff do not fit in the plan."""
+    if getattr(action, "model", None) is not User:
+        return None
+    form = getattr(action, "cleaned_form", None)
+    adding, field = _bulk_seats_needed(action_type, objects, form)
+    if not adding:
+        return None
+    refusal = limits.seat_refusal(adding=adding)
+    if refusal is None:
+        return None
+    assert form is not None
+    form.add_error(field, limits.seat_admin_message(refusal))
+    return action.form_invalid(form)
