@@ -240,3 +240,39 @@ class SupportAccess(models.Model):
     def is_live(self, now=None) -> bool:
         now = now or timezone.now()
         return self.ended_at is None and self.expires_at > now
+
+
+class DomainClaim(models.Model):
+    """A custom domain a tenant's administrator wants the portal served on (Settings → Domain).
+
+    Until the TXT record `_portal-verify.<domain>` holds `token`, the claim is pending and nothing
+    serves the domain: django-tenants only knows `Domain` rows. Verifying creates the tenant's
+    `Domain(is_custom=True)` row; a plan without custom domains removes that row again but keeps
+    the claim (pending, same token), so a re-upgrade verifies again with the DNS already in
+    place. One claim per domain across all tenants: a domain claimed by one portal cannot be
+    claimed by another.
+    """
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="domain_claims")
+    domain = models.CharField(_("domain"), max_length=253, unique=True)
+    token = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.CharField(max_length=254, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    # What the last check found when it did not verify (shown to the admin).
+    last_error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.domain} ({'verified' if self.verified_at else 'pending'})"
+
+    @property
+    def verify_name(self) -> str:
+        """The DNS name of the TXT record that proves the claim."""
+        return f"{VERIFY_LABEL}.{self.domain}"
+
+
+VERIFY_LABEL = "_portal-verify"
