@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import health, seo
 from cms import views as cms_views
 from modules import registry
+from tenants import support_views
 from tenants import views as tenant_views
 
 module_urls = [
@@ -19,6 +20,8 @@ module_urls = [
 
 urlpatterns = [
     path("_handoff/<str:token>/", tenant_views.handoff, name="handoff"),
+    path("_support/ended/", support_views.ended, name="support-ended"),
+    path("_support/<str:token>/", support_views.redeem, name="support-redeem"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include(("api.urls", "api"), namespace="api")),

@@ -171,4 +171,5 @@ READ_ONLY_WRITES = (
     "/admin/logout/",
     "/i18n/",
     "/admin/billing/",
+    "/admin/support-access/",  # ending an operator's support access (tenants.support_admin)
 )
