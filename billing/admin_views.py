@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from billing import stripe_client
 from billing.entitlements import entitlements, plan_for
 from billing.models import Plan, Subscription
-from billing.services import billing_link_create
+from billing.services import billing_link_create, last_modules_switched_off
 from billing.usage import usage
 
 
@@ -71,6 +71,20 @@ def overview(request):
     for row in limits:
         limit = row["limit"]
         row["percent"] = min(100, round(100 * row["used"] / limit)) if limit else None
+    switched_off = None
+    last_downgrade = last_modules_switched_off(tenant=tenant)
+    if last_downgrade is not None:
+        from modules import registry
+
+        when, keys = last_downgrade
+        labels = {spec.key: str(spec.label) for spec in registry.all_modules()}
+        switched_off = {
+            "at": when,
+            "modules": [
+                {"key": key, "label": labels.get(key, key), "in_plan": allowed.allows_module(key)}
+                for key in keys
+            ],
+        }
     return render(
         request,
         "billing/admin/overview.html",
@@ -93,5 +107,6 @@ def overview(request):
                 for row in invoices
             ],
             "invoices_error": invoices_error,
+            "switched_off": switched_off,
         },
     )

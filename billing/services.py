@@ -47,8 +47,11 @@ HANDLED_EVENTS = {
 }
 
 
-def tenant_set_plan(*, tenant: Tenant, plan: Plan, actor: str, ip=None, reason: str = "") -> bool:
-    """Put the tenant on `plan` (audited). False when it already was."""
+def tenant_set_plan(
+    *, tenant: Tenant, plan: Plan, actor: str, ip=None, reason: str = "", apply: bool = True
+) -> bool:
+    """Put the tenant on `plan` (audited) and apply its entitlements (unless the caller applies
+    them itself after more changes: `apply=False`). False when it already was on it."""
     previous = tenant.plan
     if previous == plan.key:
         return False
@@ -63,7 +66,93 @@ def tenant_set_plan(*, tenant: Tenant, plan: Plan, actor: str, ip=None, reason: 
         previous=previous,
         reason=reason,
     )
+    if apply:
+        entitlements_apply(tenant=tenant, actor=actor, ip=ip)
     return True
+
+
+# --- Entitlements flow one way: from the plan to the tenant's switches ----------------------
+
+ENTITLEMENTS_APPLIED = "tenant.entitlements.applied"
+
+
+@dataclass
+class EntitlementsApplied:
+    modules_off: list[str]
+    domains_removed: list[str]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.modules_off or self.domains_removed)
+
+
+def entitlements_apply(*, tenant: Tenant, actor: str, ip=None) -> EntitlementsApplied:
+    """Bring what the tenant has switched on in line with what its plan (or trial) now allows;
+    called whenever the plan or the status behind it changes (Stripe, an operator, a trial
+    ending, an operator editing the plan itself).
+
+    - Modules outside the plan are switched off (their content is kept; switching them on again
+      needs a plan that includes them).
+    - Custom domains stop being served when the plan has none (their claims stay, pending).
+    - The tenant's cached portal pages are purged (the platform badge may come or go).
+    - API keys and seats need nothing here: the API door asks the plan on every request, and
+      seats over the limit are kept (nobody loses access); no new one can be taken.
+
+    Audited (`tenant.entitlements.applied`, with the modules and domains) when anything was
+    switched off; the billing page lists the modules from that record. One schema switch,
+    skipped for a tenant whose schema does not exist (yet or any more)."""
+    from django_tenants.utils import schema_exists, tenant_context
+
+    from billing.entitlements import entitlements
+    from cms.models import ModuleSettings
+    from cms.page_cache import page_cache_purge
+    from modules import registry
+    from tenants.domains import custom_domains_suspend
+
+    allowed = entitlements(tenant)
+    domains_removed = [] if allowed.custom_domain else custom_domains_suspend(tenant=tenant)
+    modules_off: list[str] = []
+    if tenant.schema_name != "public" and schema_exists(tenant.schema_name):
+        with tenant_context(tenant):
+            row = ModuleSettings.load()
+            switches = dict(row.switches or {})
+            for spec in registry.all_modules():
+                on = switches.get(spec.key, spec.enabled_by_default)
+                if on and not spec.always_on and not allowed.allows_module(spec.key):
+                    switches[spec.key] = False
+                    modules_off.append(spec.key)
+            if modules_off:
+                row.switches = switches
+                row.save(update_fields=["switches"])
+            page_cache_purge()
+    result = EntitlementsApplied(modules_off=modules_off, domains_removed=domains_removed)
+    if result.changed:
+        audit(
+            actor=actor,
+            action=ENTITLEMENTS_APPLIED,
+            tenant=tenant,
+            ip=ip,
+            plan=allowed.plan_key,
+            modules_off=modules_off,
+            domains_removed=domains_removed,
+        )
+    return result
+
+
+def last_modules_switched_off(*, tenant: Tenant) -> tuple[datetime, list[str]] | None:
+    """When the tenant's last downgrade switched modules off, and which (the billing page)."""
+    from tenants.models import AuditLog
+
+    entry = (
+        AuditLog.objects.filter(
+            tenant=tenant, action=ENTITLEMENTS_APPLIED, detail__modules_off__0__isnull=False
+        )
+        .order_by("-at")
+        .first()
+    )
+    if entry is None:
+        return None
+    return entry.at, list(entry.detail.get("modules_off") or [])
 
 
 def plan_change_offline(*, tenant: Tenant, plan: Plan, actor: str, ip=None) -> Tenant:
@@ -269,11 +358,98 @@ def _sync(*, row_id: int, subscription: Any) -> tuple[Tenant, str]:
         plan = Plan.objects.filter(stripe_price_id=price_id).first() if price_id else None
         if plan is None:
             changes.append(f"unknown price {price_id or '-'}")
-        elif tenant_set_plan(tenant=tenant, plan=plan, actor=STRIPE_ACTOR, reason=status):
+        elif tenant_set_plan(
+            tenant=tenant, plan=plan, actor=STRIPE_ACTOR, reason=status, apply=False
+        ):
             changes.append(f"plan {plan.key}")
     if new_status and new_status != tenant.status:
         tenant_set_status(
             tenant=tenant, status=new_status, actor=STRIPE_ACTOR, reason=f"stripe {status}"
         )
         changes.append(f"status {new_status}")
+    if any(not change.startswith("unknown") for change in changes):
+        # the plan and the status both decide the entitlements (a trial has pro's): once, after
+        entitlements_apply(tenant=tenant, actor=STRIPE_ACTOR)
     return tenant, f"subscription {status}: " + (", ".join(changes) or "no change")
+
+
+# --- Plans as data: the operators' console edits them ---------------------------------------
+
+PLAN_FIELDS = (
+    "name",
+    "price_cents",
+    "currency",
+    "stripe_price_id",
+    "modules",
+    "agent_seats",
+    "storage_mb",
+    "custom_domain",
+    "remove_branding",
+    "api_access",
+    "public",
+    "sort_order",
+)
+# Fields whose change alters what tenants on the plan may use now.
+ENTITLEMENT_FIELDS = {"modules", "custom_domain", "remove_branding"}
+
+
+def plan_tenants(plan: Plan):
+    """Live tenants whose entitlements come from `plan`: those on it (past their trial), trials
+    when it is the trial's plan, and tenants on a key without a row when it is the free plan."""
+    from django.db.models import Q
+
+    from billing.entitlements import FREE, TRIAL_PLAN
+
+    trialing = Q(status=TenantStatus.TRIALING)
+    which = Q(plan=plan.key) & ~trialing
+    if plan.key == TRIAL_PLAN:
+        which |= trialing
+    if plan.key == FREE:
+        which |= ~Q(plan__in=Plan.objects.values("key")) & ~trialing
+    return Tenant.objects.real().filter(which, deleted_at__isnull=True)
+
+
+def plan_create(*, key: str, actor: str, ip=None, **fields) -> Plan:
+    """A new plan (operators). Raises ValidationError by field (a duplicate key or Stripe price
+    id, a negative number). Audited `plan.created`."""
+    plan = Plan(key=key, **{name: fields[name] for name in PLAN_FIELDS if name in fields})
+    plan.stripe_price_id = plan.stripe_price_id or None
+    plan.full_clean()
+    plan.save()
+    audit(
+        actor=actor,
+        action="plan.created",
+        ip=ip,
+        plan=plan.key,
+        fields={name: getattr(plan, name) for name in PLAN_FIELDS},
+    )
+    return plan
+
+
+def plan_update(*, plan: Plan, actor: str, ip=None, **fields) -> dict[str, list]:
+    """Change a plan's price, limits or features (operators); returns the changed fields as
+    {field: [before, after]}, audited `plan.changed`. When what tenants may use changes (modules,
+    custom domain, branding), their entitlements are applied at once: one schema switch per
+    tenant on the plan. Raises ValidationError by field."""
+    with transaction.atomic():
+        current = Plan.objects.select_for_update().get(pk=plan.pk)
+        changes: dict[str, list] = {}
+        for name in PLAN_FIELDS:
+            if name not in fields:
+                continue
+            value = fields[name]
+            if name == "stripe_price_id":
+                value = value or None
+            before = getattr(current, name)
+            if before != value:
+                changes[name] = [before, value]
+                setattr(current, name, value)
+        if not changes:
+            return {}
+        current.full_clean()
+        current.save()
+        audit(actor=actor, action="plan.changed", ip=ip, plan=current.key, changes=changes)
+        if ENTITLEMENT_FIELDS & changes.keys():
+            for tenant in plan_tenants(current):
+                entitlements_apply(tenant=tenant, actor=actor, ip=ip)
+    return changes

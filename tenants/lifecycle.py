@@ -124,11 +124,24 @@ def _move(tenants, *, to: str, reason: str) -> list[Tenant]:
     return moved
 
 
+def _apply_entitlements(tenant: Tenant) -> None:
+    """The trial's (pro's) entitlements fall to the plan's: what it lacks is switched off. One
+    schema switch per tenant that ended its trial (none on a night without one)."""
+    from billing.services import entitlements_apply
+
+    try:
+        tenant.refresh_from_db(fields=["status", "plan"])  # _move changed its locked copy
+        entitlements_apply(tenant=tenant, actor=SYSTEM)
+    except Exception:  # the status moved; the next plan change applies them again
+        log.exception("entitlements after the trial of tenant %s failed", tenant.pk)
+
+
 def end_trials(now: datetime) -> int:
     """Trials past their end with no plan become read-only (audited), and the owner is told."""
     ended = _live().filter(status=TenantStatus.TRIALING, trial_ends_at__lte=now)
     moved = _move(ended, to=TenantStatus.READ_ONLY, reason="trial ended without a plan")
     for tenant in moved:
+        _apply_entitlements(tenant)
         if _notice_once(tenant, "trial-ended"):
             _send(
                 tenant,

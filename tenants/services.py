@@ -363,7 +363,8 @@ def tenant_extend_trial(*, tenant: Tenant, days: int, actor: str, ip=None) -> Te
 
 def tenant_change_plan(*, tenant: Tenant, plan_key: str, actor: str, ip=None) -> Tenant:
     """Put a tenant on another plan without Stripe (an offline deal): `Tenant.plan` becomes
-    the key of an existing billing plan. The status is left as it is. Audited."""
+    the key of an existing billing plan and its entitlements apply (a downgrade switches off
+    what the new plan lacks). The status is left as it is. Audited."""
     from billing.models import Plan
 
     if tenant.deleted_at is not None:
@@ -385,4 +386,7 @@ def tenant_change_plan(*, tenant: Tenant, plan_key: str, actor: str, ip=None) ->
             plan=plan_key,
             offline=True,
         )
+        from billing.services import entitlements_apply
+
+        entitlements_apply(tenant=tenant, actor=actor, ip=ip)
     return tenant

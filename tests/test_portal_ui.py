@@ -62,6 +62,13 @@ def tile(title, module="", url="/somewhere/"):
     }
 
 
+def keep_platform_branding(tenant):
+    """On the free plan: the footer carries the platform's "Powered by" badge (a trial, with
+    every feature, has it removed; tests/billing/test_branding.py)."""
+    tenant.plan, tenant.status = "free", "active"
+    tenant.save(update_fields=["plan", "status"])
+
+
 def html_of(response) -> str:
     return response.content.decode()
 
@@ -70,6 +77,7 @@ def html_of(response) -> str:
 
 
 def test_home_page_renders_hero_and_chrome_with_the_tenant_name(client_a, tenant_a):
+    keep_platform_branding(tenant_a)
     response = client_a.get("/")
     html = html_of(response)
 
@@ -282,7 +290,8 @@ def test_logo_favicon_and_hero_image_use_renditions(client_a, tenant_a, settings
 # --- translations ---------------------------------------------------------------------------
 
 
-def test_portal_chrome_in_russian_from_accept_language(client_a):
+def test_portal_chrome_in_russian_from_accept_language(client_a, tenant_a):
+    keep_platform_branding(tenant_a)
     html = html_of(client_a.get("/", HTTP_ACCEPT_LANGUAGE="ru"))
     assert '<html lang="ru"' in html
     assert "Перейти к основному содержанию" in html

@@ -125,6 +125,14 @@ class PortalLook:
         tenant = getattr(self.request, "tenant", None)
         return (site.site_name if site else "") or (tenant.name if tenant else "") or ""
 
+    @cached_property
+    def platform_badge(self) -> bool:
+        """The footer's "Powered by" badge: shown unless the tenant's plan removes the platform's
+        branding (cms.limits; billing answers)."""
+        from cms import limits
+
+        return limits.platform_badge_shown(getattr(self.request, "tenant", None))
+
     @property
     def scheme(self) -> str:
         scheme = self.branding.colour_scheme

@@ -120,6 +120,7 @@ def test_a_customer_who_stops_and_starts_paying(platform_client, tenant_a, custo
     assert audit_actions(tenant_a) == [
         "tenant.plan.changed",
         "tenant.status.active",
+        "tenant.entitlements.applied",  # the trial's pro fell to starter: modules switched off
         "tenant.status.past_due",
         "tenant.plan.changed",
         "tenant.status.active",
