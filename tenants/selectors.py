@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, Substr, TruncDate
 from django.db.models.lookups import Exact
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
 from tenants.models import AuditLog, Domain, SchemaKind, Tenant, TenantQuerySet, TenantStatus
@@ -342,6 +343,44 @@ def tenant_subscription(*, tenant: Tenant):
     from billing.models import Subscription
 
     return Subscription.objects.filter(tenant=tenant).first()
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    label: str
+    used: float
+    limit: int | None  # None: no limit
+
+    @property
+    def percent(self) -> int:
+        if not self.limit:
+            return 0
+        return min(100, round(100 * self.used / self.limit))
+
+    @property
+    def over(self) -> bool:
+        return bool(self.limit) and self.used > self.limit
+
+
+def tenant_usage(*, tenant: Tenant) -> list[UsageRow] | None:
+    """What the tenant uses against its plan's limits (seats, storage, monthly active customers),
+    read in its own schema (one switch, for one tenant's page). None for a tenant whose schema
+    is gone or not yet there."""
+    from django_tenants.utils import tenant_context
+
+    from billing.entitlements import entitlements
+    from billing.usage import usage
+
+    if tenant.kind != SchemaKind.TENANT or not schema_exists(tenant.schema_name):
+        return None
+    allowed = entitlements(tenant)
+    with tenant_context(tenant):
+        used = usage()
+    return [
+        UsageRow(_("Agent seats"), used.seats, allowed.agent_seats or None),
+        UsageRow(_("Storage (MB)"), used.storage_mb, allowed.storage_mb or None),
+        UsageRow(_("Monthly active customers"), used.monthly_active_customers, None),
+    ]
 
 
 def plans_for_change() -> list[tuple[str, str]]:
