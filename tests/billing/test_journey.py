@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import urllib.request
 from binascii import unhexlify
+from datetime import timedelta
 
 import pytest
 import stripe
+from django.utils import timezone
 
 from tests.billing import stripe_fake
 from tests.conftest import TEST_PASSWORD, run_committed
@@ -41,8 +43,13 @@ def _prepare() -> dict:
 
     connection.set_schema_to_public()
     tenant = alpha()
-    saved = {"plan": tenant.plan, "status": tenant.status}
-    Tenant.objects.filter(pk=tenant.pk).update(plan="trial", status=TenantStatus.TRIALING)
+    saved = {"plan": tenant.plan, "status": tenant.status, "trial_ends_at": tenant.trial_ends_at}
+    # the trial's last days: the admin shows how many are left on every page
+    Tenant.objects.filter(pk=tenant.pk).update(
+        plan="trial",
+        status=TenantStatus.TRIALING,
+        trial_ends_at=timezone.now() + timedelta(days=3, hours=1),
+    )
     Plan.objects.filter(key="starter").update(stripe_price_id="price_journey_starter")
     Subscription.objects.filter(tenant=tenant).delete()
     StripeEvent.objects.filter(event_id__startswith="evt_journey").delete()
@@ -61,7 +68,9 @@ def _restore(saved: dict) -> None:
     from tenants.models import AuditLog, Tenant
 
     connection.set_schema_to_public()
-    Tenant.objects.filter(pk=saved["tenant_id"]).update(plan=saved["plan"], status=saved["status"])
+    Tenant.objects.filter(pk=saved["tenant_id"]).update(
+        plan=saved["plan"], status=saved["status"], trial_ends_at=saved["trial_ends_at"]
+    )
     Plan.objects.filter(key="starter").update(stripe_price_id=None)
     Subscription.objects.filter(tenant_id=saved["tenant_id"]).delete()
     StripeEvent.objects.filter(event_id__startswith="evt_journey").delete()
@@ -132,6 +141,10 @@ def test_a_trial_upgrades_and_an_operator_suspends_it(
         assert page.locator("[data-status]").get_attribute("data-status") == "trialing"
         assert page.locator("[data-trial-days]").is_visible()
         assert page.locator("[data-plan]").inner_text() == "Trial"
+        notice = page.locator(".portal-admin-notice")
+        assert "Your trial ends in 3 days" in notice.inner_text()
+        # the notice sits in the main column, above the page's own content
+        assert page.locator("#main .content > #portal-admin-notices").count() == 1
         assert_no_sideways_scroll(page, "the billing page on a trial")
         page.screenshot(path=screenshot_dir / "billing-1-trial.png", full_page=True)
 
@@ -157,6 +170,7 @@ def test_a_trial_upgrades_and_an_operator_suspends_it(
         page.goto(f"{portal}/admin/billing/")
         assert page.locator("[data-plan]").get_attribute("data-plan") == "starter"
         assert page.locator("[data-status]").get_attribute("data-status") == "active"
+        assert page.locator(".portal-admin-notice").count() == 0  # paying: nothing to say
         assert_no_sideways_scroll(page, "the billing page")
         page.screenshot(path=screenshot_dir / "billing-3-starter.png", full_page=True)
 
@@ -182,6 +196,11 @@ def test_a_trial_upgrades_and_an_operator_suspends_it(
         assert visitor.get_by_role("heading", name="This portal is suspended").is_visible()
         assert_no_sideways_scroll(visitor, "the suspended page")
         visitor.screenshot(path=screenshot_dir / "billing-5-portal-suspended.png", full_page=True)
+
+        # its admin can still look, and says why nothing can be changed
+        page.goto(f"{portal}/admin/")
+        assert "This portal is suspended" in page.locator(".portal-admin-notice").inner_text()
+        page.screenshot(path=screenshot_dir / "billing-6-admin-suspended.png", full_page=True)
     finally:
         admin_context.close()
         operator_context.close()
