@@ -3,7 +3,10 @@
 - trial reminders to the owner at 7, 3 and 1 days left (each once: `LifecycleNotice`);
 - a trial that ended without a plan → read-only (customers still read the portal, the admin can
   export and upgrade, nothing can be changed), with a notice to the owner;
-- past due longer than the grace period (`BILLING_GRACE_DAYS`) → suspended.
+- past due longer than the grace period (`BILLING_GRACE_DAYS`) → suspended;
+- cancelled tenants whose retention window ended (`purge_after`, TENANT_RETENTION_DAYS after
+  they were cancelled or their owner asked for deletion) get a final export, and only once it
+  is stored is their schema dropped and their slug freed (`purge_expired`).
 
 Paying again (the billing webhooks set the tenant active) restores everything. Every transition
 goes through `tenants.services.tenant_set_status`, so it is audited.
@@ -37,12 +40,16 @@ class LifecycleReport:
     reminders: dict[int, int] = field(default_factory=dict)
     read_only: int = 0
     suspended: int = 0
+    purged: int = 0
+    purge_failed: int = 0
 
     def as_dict(self) -> dict:
         return {
             "reminders": self.reminders,
             "read_only": self.read_only,
             "suspended": self.suspended,
+            "purged": self.purged,
+            "purge_failed": self.purge_failed,
         }
 
 
@@ -160,6 +167,99 @@ def suspend_overdue(now: datetime) -> int:
     return len(moved)
 
 
+# Purges per run: each builds an archive of a whole tenant, so one run never takes on too many
+# (the rest wait for the next hourly run).
+PURGE_BATCH = 10
+
+
+@dataclass
+class PurgeResult:
+    purged: int = 0
+    failed: int = 0
+
+
+def purge_expired(now: datetime) -> PurgeResult:
+    """Cancelled (or deleted) tenants whose retention window ended: a final export is built,
+    and only when it is stored is the tenant purged (schema dropped, row deleted, slug freed).
+    A failed export leaves the tenant for the next run (logged, audited
+    `tenant.purge.failed`). One query finds them; a night with none due costs only that."""
+    from tenants.models import TenantExport
+
+    due = list(
+        Tenant.objects.filter(
+            kind=SchemaKind.TENANT,
+            status=TenantStatus.CANCELLED,
+            purge_after__isnull=False,
+            purge_after__lte=now,
+        ).order_by("purge_after", "pk")[:PURGE_BATCH]
+    )
+    result = PurgeResult()
+    for tenant in due:
+        export = _final_export(tenant)
+        if export is None or export.status != TenantExport.Status.DONE:
+            result.failed += 1
+            log.error("final export of tenant %s failed; not purged", tenant.pk)
+            _audit_purge_failed(tenant, export)
+            continue
+        try:
+            from tenants.services import tenant_purge
+
+            tenant_purge(tenant=tenant, actor=SYSTEM, final_export=export.pk, now=now)
+        except Exception:
+            result.failed += 1
+            log.exception("purge of tenant %s failed", tenant.pk)
+            _audit_purge_failed(tenant, export)
+            continue
+        result.purged += 1
+    return result
+
+
+def _final_export(tenant: Tenant):
+    """The tenant's final export: one stored since its window ended (an earlier run exported it
+    but could not purge), else a new one built now, synchronously."""
+    from tenants import exports
+    from tenants.models import TenantExport
+
+    stored = (
+        TenantExport.objects.filter(
+            tenant=tenant,
+            reason=TenantExport.Reason.FINAL,
+            status=TenantExport.Status.DONE,
+            created_at__gte=tenant.purge_after,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if stored is not None:
+        try:
+            exports.export_path(stored)
+            return stored
+        except Exception:  # its file is gone: build another
+            log.warning(
+                "final export %s of tenant %s has no file; building another", stored.pk, tenant.pk
+            )
+    try:
+        export = exports.export_create(
+            tenant=tenant, actor=SYSTEM, reason=TenantExport.Reason.FINAL
+        )
+        return exports.export_run(export_id=export.pk)
+    except Exception:
+        log.exception("final export of tenant %s could not run", tenant.pk)
+        return None
+
+
+def _audit_purge_failed(tenant: Tenant, export) -> None:
+    from tenants.services import audit
+
+    audit(
+        actor=SYSTEM,
+        action="tenant.purge.failed",
+        tenant=tenant,
+        export=export.pk if export is not None else None,
+        error=(export.error if export is not None else "")[:500],
+    )
+
+
 def run(now: datetime | None = None) -> LifecycleReport:
     """One lifecycle pass over every tenant (idempotent: run it as often as you like)."""
     now = now or timezone.now()
@@ -167,6 +267,8 @@ def run(now: datetime | None = None) -> LifecycleReport:
     report.reminders = send_trial_reminders(now)
     report.read_only = end_trials(now)
     report.suspended = suspend_overdue(now)
+    purge = purge_expired(now)
+    report.purged, report.purge_failed = purge.purged, purge.failed
     return report
 
 
@@ -185,4 +287,20 @@ READ_ONLY_WRITES = (
     "/i18n/",
     "/admin/billing/",
     "/admin/support-access/",  # ending an operator's support access (tenants.support_admin)
+    "/admin/portal-deletion/",  # the owner's deletion request and its undo (deletion_admin)
 )
+
+# Writes a suspended or cancelled portal still takes: signing in to and out of its admin (which
+# stays readable), and, for its administrators only, the owner's deletion request and its undo
+# (tenants.deletion_admin).
+CLOSED_WRITES = ("/admin/login/", "/admin/logout/")
+CLOSED_ADMIN_WRITES = ("/admin/portal-deletion/",)
+
+
+def closed_allowed(path: str, user) -> bool:
+    """Whether a write to `path` by `user` goes through on a suspended or cancelled portal."""
+    if path.startswith(CLOSED_WRITES):
+        return True
+    return path.startswith(CLOSED_ADMIN_WRITES) and bool(
+        user is not None and user.is_authenticated and user.is_active and user.is_superuser
+    )

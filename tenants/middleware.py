@@ -14,9 +14,10 @@ class TenantMiddleware(TenantMainMiddleware):
 
 class TenantStatusMiddleware:
     """A suspended (or cancelled) tenant's portal shows a clear page, and its admin can look but
-    not change anything: every write on its host is refused. A read-only tenant (trial ended
-    without a plan) keeps its portal readable and its admin open, and refuses every write except
-    signing in and out, the language switch, exports and the way to a plan."""
+    not change anything: every write on its host is refused, except signing in and out and the
+    administrators' deletion request and its undo (lifecycle.closed_allowed). A read-only tenant
+    (trial ended without a plan) keeps its portal readable and its admin open, and refuses every
+    write except signing in and out, the language switch, exports and the way to a plan."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -30,6 +31,10 @@ class TenantStatusMiddleware:
             is_admin = path.startswith("/admin/")
             is_static = path.startswith("/static/")
             if is_static or (is_admin and request.method in SAFE_METHODS):
+                return self.get_response(request)
+            from tenants.lifecycle import closed_allowed
+
+            if closed_allowed(path, getattr(request, "user", None)):
                 return self.get_response(request)
             if path.startswith("/api/"):
                 from api.errors import problem_response

@@ -227,17 +227,48 @@ def handoff_redeem(*, tenant: Tenant, token: str) -> int | None:
         return handoff.user_id
 
 
+def retention_days() -> int:
+    return settings.TENANT_RETENTION_DAYS
+
+
+def retention_end(now=None):
+    """When the data of a tenant cancelled at `now` is removed: TENANT_RETENTION_DAYS later."""
+    return (now or timezone.now()) + timedelta(days=retention_days())
+
+
 def tenant_set_status(
     *, tenant: Tenant, status: str, actor: str, ip=None, reason: str = ""
 ) -> Tenant:
+    """Move `tenant` to `status`, stamp status_changed_at and audit it (`tenant.status.<new>`).
+
+    Becoming cancelled (Stripe ended the subscription, an operator deleted the tenant, the owner
+    asked for deletion) starts the retention window: `purge_after` is set once, and the nightly
+    run stores a final export and drops the schema after it. Leaving cancelled (paying again)
+    ends the window. A tenant whose owner asked for deletion, or that an operator deleted, stays
+    cancelled: only the owner's undo (tenant_deletion_undo) reopens it, so a payment arriving
+    meanwhile cannot."""
     if status not in TenantStatus.values:
         raise ValidationError(_("Unknown status."))
     previous = tenant.status
     if previous == status:
         return tenant
+    if previous == TenantStatus.CANCELLED and (tenant.deletion_requested_at or tenant.deleted_at):
+        log.warning("tenant %s stays cancelled (deletion pending): not moved to %s", tenant, status)
+        return tenant
+    now = timezone.now()
     tenant.status = status
-    tenant.status_changed_at = timezone.now()
-    tenant.save(update_fields=["status", "status_changed_at"])
+    tenant.status_changed_at = now
+    fields = ["status", "status_changed_at"]
+    retention = {}
+    if status == TenantStatus.CANCELLED and tenant.purge_after is None:
+        tenant.purge_after = retention_end(now)
+        fields.append("purge_after")
+        retention["purge_after"] = tenant.purge_after.isoformat()
+    elif previous == TenantStatus.CANCELLED and tenant.purge_after is not None:
+        retention["purge_cancelled"] = tenant.purge_after.isoformat()
+        tenant.purge_after = None
+        fields.append("purge_after")
+    tenant.save(update_fields=fields)
     audit(
         actor=actor,
         action=f"tenant.status.{status}",
@@ -245,6 +276,7 @@ def tenant_set_status(
         ip=ip,
         previous=previous,
         reason=reason,
+        **retention,
     )
     return tenant
 
@@ -265,41 +297,227 @@ def tenant_resume(*, tenant: Tenant, actor: str, ip=None) -> Tenant:
 
 
 def tenant_delete(*, tenant: Tenant, actor: str, ip=None) -> Tenant:
-    """Mark a tenant deleted: its portal goes offline (domains removed) but its schema and slug
-    stay until tenant_purge, so nobody else can take the subdomain while the data exists."""
-    previous = tenant.status
-    tenant.deleted_at = timezone.now()
-    tenant.status = TenantStatus.CANCELLED
-    tenant.status_changed_at = tenant.deleted_at
-    tenant.save(update_fields=["deleted_at", "status", "status_changed_at"])
-    tenant.domains.all().delete()
-    if previous != TenantStatus.CANCELLED:  # the status change is audited like any other
+    """Delete a tenant (operators): its portal goes offline at once (domains removed) and it is
+    cancelled, which starts the retention window; its schema and slug stay until the nightly
+    run stores a final export and purges it after `purge_after`, so nobody else can take the
+    subdomain while the data exists. The owner cannot undo this."""
+    with transaction.atomic():
+        tenant.deleted_at = timezone.now()
+        tenant.save(update_fields=["deleted_at"])
+        tenant.domains.all().delete()
+        # The status change is audited like any other, and starts the retention window.
+        tenant_set_status(
+            tenant=tenant, status=TenantStatus.CANCELLED, actor=actor, ip=ip, reason="deleted"
+        )
+        if tenant.purge_after is None:  # cancelled before retention windows existed
+            tenant.purge_after = retention_end(tenant.deleted_at)
+            tenant.save(update_fields=["purge_after"])
         audit(
             actor=actor,
-            action="tenant.status.cancelled",
+            action="tenant.delete",
             tenant=tenant,
             ip=ip,
-            previous=previous,
-            reason="deleted",
+            purge_after=tenant.purge_after.isoformat(),
         )
-    audit(actor=actor, action="tenant.delete", tenant=tenant, ip=ip)
     return tenant
 
 
-def tenant_purge(*, tenant: Tenant, actor: str) -> None:
-    """Drop a deleted tenant's schema; only then is its slug free again."""
-    if tenant.deleted_at is None or tenant.kind != SchemaKind.TENANT:
-        raise ValidationError(_("Only a deleted tenant can be purged."))
+def tenant_purgeable(tenant: Tenant, now=None) -> bool:
+    """Whether tenant_purge may drop `tenant`: a tenant (not the platform, a spare or the
+    template) that an operator deleted, or that is cancelled and whose retention window ended."""
+    now = now or timezone.now()
+    if tenant.kind != SchemaKind.TENANT:
+        return False
+    window_over = (
+        tenant.status == TenantStatus.CANCELLED
+        and tenant.purge_after is not None
+        and tenant.purge_after <= now
+    )
+    return tenant.deleted_at is not None or window_over
+
+
+def tenant_purge(*, tenant: Tenant, actor: str, final_export: int | None = None, now=None) -> None:
+    """Drop a tenant's schema and media folder and delete its row: only then is its slug free
+    again. For a deleted tenant, or a cancelled one whose retention window has ended (it is
+    marked deleted and loses its domains first). The nightly run (lifecycle.purge_expired)
+    calls this only after a final export of the tenant was stored; its archive stays under
+    EXPORTS_ROOT (its TenantExport row keeps the label and schema). Audited `tenant.purge`."""
+    if not tenant_purgeable(tenant, now):
+        raise ValidationError(
+            _(
+                "Only a deleted tenant, or a cancelled one whose retention window ended, "
+                "can be purged."
+            )
+        )
     label = tenant.slug
+    schema_name = tenant.schema_name
     from cms import search_opensearch
     from tenants.provisioning import drop_schema
 
     if search_opensearch.is_active():
         # Before the schema goes: if the search cluster is down, the purge fails and can be retried.
-        search_opensearch.purge_tenant(tenant.schema_name)
-    drop_schema(tenant.schema_name)
-    audit(actor=actor, action="tenant.purge", tenant=None, slug=label, schema=tenant.schema_name)
-    tenant.delete()
+        search_opensearch.purge_tenant(schema_name)
+    with transaction.atomic():
+        if tenant.deleted_at is None:
+            tenant.deleted_at = timezone.now()
+            tenant.save(update_fields=["deleted_at"])
+        tenant.domains.all().delete()
+        drop_schema(schema_name)
+        # Written with the tenant, so the entry keeps its label once the row is gone.
+        audit(
+            actor=actor,
+            action="tenant.purge",
+            tenant=tenant,
+            slug=label,
+            schema=schema_name,
+            final_export=final_export,
+        )
+        tenant.delete()
+    transaction.on_commit(partial(_remove_media, schema_name))
+
+
+def _remove_media(schema_name: str) -> None:
+    """A purged tenant's media folder (its final export holds a copy)."""
+    import re
+    import shutil
+    from pathlib import Path
+
+    if not re.match(r"^[a-z][a-z0-9_]{0,62}$", schema_name) or schema_name == "public":
+        return
+    folder = Path(settings.MEDIA_ROOT) / schema_name
+    if folder.is_dir() and not folder.is_symlink():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- The owner's deletion request (tenants.deletion_admin) -----------------------------------
+
+
+def tenant_deletion_request(*, tenant: Tenant, actor: str, ip=None) -> Tenant:
+    """The owner asks for the portal and all its data to be deleted (an administrator of the
+    tenant, in its admin). The portal closes for customers at once (cancelled) and its data is
+    removed when the retention window ends (`purge_after`); until then an administrator can
+    undo it. The owner is emailed the date and how to undo. Audited
+    `tenant.deletion.requested`."""
+    with transaction.atomic():
+        locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if locked.deleted_at is not None or locked.kind != SchemaKind.TENANT:
+            raise ValidationError(_("This portal is already deleted."))
+        if locked.deletion_requested_at is not None:
+            raise ValidationError(_("Deletion of this portal has already been requested."))
+        locked.deletion_requested_at = timezone.now()
+        locked.deletion_requested_by = actor[:254]
+        locked.status_before_deletion = locked.status
+        if locked.status == TenantStatus.CANCELLED and locked.purge_after is None:
+            locked.purge_after = retention_end(locked.deletion_requested_at)
+        locked.save(
+            update_fields=[
+                "deletion_requested_at",
+                "deletion_requested_by",
+                "status_before_deletion",
+                "purge_after",
+            ]
+        )
+        tenant_set_status(
+            tenant=locked,
+            status=TenantStatus.CANCELLED,
+            actor=actor,
+            ip=ip,
+            reason="deletion requested by the owner",
+        )
+        audit(
+            actor=actor,
+            action="tenant.deletion.requested",
+            tenant=locked,
+            ip=ip,
+            previous=locked.status_before_deletion,
+            purge_after=locked.purge_after.isoformat(),
+        )
+        transaction.on_commit(partial(_email_deletion_requested, locked.pk))
+    _copy_lifecycle_fields(locked, tenant)
+    return tenant
+
+
+def tenant_deletion_undo(*, tenant: Tenant, actor: str, ip=None) -> Tenant:
+    """Take back the owner's deletion request before its window ends: the status it had then
+    comes back (and with it the portal), the request and the purge date are cleared. A tenant
+    an operator deleted cannot be undone here. Audited `tenant.deletion.undone`."""
+    with transaction.atomic():
+        locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if locked.deletion_requested_at is None or locked.deleted_at is not None:
+            raise ValidationError(_("There is no deletion request to undo."))
+        if locked.purge_after is not None and locked.purge_after <= timezone.now():
+            raise ValidationError(_("It is too late: this portal's data is being deleted."))
+        restored = locked.status_before_deletion or TenantStatus.ACTIVE
+        requested_at = locked.deletion_requested_at
+        locked.deletion_requested_at = None
+        locked.deletion_requested_by = ""
+        locked.status_before_deletion = ""
+        locked.save(
+            update_fields=[
+                "deletion_requested_at",
+                "deletion_requested_by",
+                "status_before_deletion",
+            ]
+        )
+        # Back to what it was; a portal that was cancelled before the request keeps its window.
+        tenant_set_status(
+            tenant=locked, status=restored, actor=actor, ip=ip, reason="deletion undone"
+        )
+        audit(
+            actor=actor,
+            action="tenant.deletion.undone",
+            tenant=locked,
+            ip=ip,
+            restored=restored,
+            requested_at=requested_at.isoformat(),
+        )
+    _copy_lifecycle_fields(locked, tenant)
+    return tenant
+
+
+def _copy_lifecycle_fields(source: Tenant, target: Tenant) -> None:
+    for name in (
+        "status",
+        "status_changed_at",
+        "purge_after",
+        "deletion_requested_at",
+        "deletion_requested_by",
+        "status_before_deletion",
+        "deleted_at",
+    ):
+        setattr(target, name, getattr(source, name))
+
+
+def _email_deletion_requested(tenant_id: int) -> None:
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    if tenant is None or not tenant.owner_email or tenant.purge_after is None:
+        return
+    from django.utils import formats
+
+    with translation.override(settings.LANGUAGE_CODE):
+        date = formats.date_format(timezone.localtime(tenant.purge_after), "DATE_FORMAT")
+        subject = _("%(name)s will be deleted on %(date)s") % {
+            "name": tenant.name or tenant.slug,
+            "date": date,
+        }
+        body = render_to_string(
+            "tenants/email/deletion_requested.txt",
+            {
+                "tenant": tenant,
+                "date": date,
+                "undo_url": tenant.portal_url("/admin/portal-deletion/")
+                if tenant.primary_domain
+                else "",
+            },
+        )
+    try:
+        send_mail(subject, body, None, [tenant.owner_email])
+    except Exception:  # the request stands; the admin notice says the same
+        log.exception("deletion email to tenant %s failed", tenant_id)
 
 
 def platform_ensure() -> Tenant:

@@ -408,6 +408,7 @@ def _detail_context(tenant, **forms):
         "can_change_plan": live and bool(plans),
         "can_delete": live,
     }
+        "retention_days": services.retention_days(),
 
 
 def _actor(request) -> str:
@@ -519,8 +520,11 @@ def tenant_delete(request, tenant_id: int):
     services.tenant_delete(tenant=tenant, actor=_actor(request), ip=client_ip(request))
     messages.success(
         request,
-        _("%(name)s is deleted: its portal is offline; its data stays until it is purged.")
-        % {"name": tenant},
+        _(
+            "%(name)s is deleted: its portal is offline. Its data is kept until %(date)s, "
+            "then a final export is stored and the schema is dropped."
+        )
+        % {"name": tenant, "date": formats.date_format(tenant.purge_after, "DATE_FORMAT")},
     )
     return redirect("console:tenant", tenant_id=tenant.pk)
 

@@ -101,7 +101,7 @@ def test_a_quiet_night_costs_the_same_few_queries_for_any_number_of_tenants(
     for _n in range(5):
         shell(trial_ends_at=now + timedelta(days=20))
     lifecycle.run(now)
-    with django_assert_max_num_queries(4) as few:
+    with django_assert_max_num_queries(5) as few:  # one per step (the purge step's included)
         lifecycle.run(now)
     for _n in range(40):
         shell(trial_ends_at=now + timedelta(days=20))
