@@ -25,4 +25,5 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit"),
     path("", include("tenants.console.support_urls")),
     path("", include("tenants.console.export_urls")),
+    path("", include("tenants.console.plan_urls")),
 ]
