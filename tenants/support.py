@@ -302,14 +302,11 @@ def live_accesses(*, tenant: Tenant) -> list[SupportAccess]:
     )
 
 
-_UNSET = object()
-
-
 def request_access(request) -> SupportAccess | None:
     """The live access a support session is bound to, or None (not a support session, or the
     access ended). Looked up once per request."""
-    cached = getattr(request, "_support_access", _UNSET)
-    if cached is not _UNSET:
+    if hasattr(request, "_support_access"):
+        cached: SupportAccess | None = request._support_access
         return cached if cached is None or cached.is_live() else None
     access = None
     session = getattr(request, "session", None)

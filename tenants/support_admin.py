@@ -37,7 +37,8 @@ def can_manage_support(user) -> bool:
 
 
 def _time(value) -> str:
-    return formats.time_format(timezone.localtime(value), "TIME_FORMAT")
+    # 24-hour "14:05": a locale's "2:05 p.m." would end the notice's sentence in "p.m.."
+    return formats.time_format(timezone.localtime(value), "H:i")
 
 
 @require_GET

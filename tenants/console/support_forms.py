@@ -30,10 +30,12 @@ class SupportAccessForm(forms.Form):
         },
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    minutes = forms.TypedChoiceField(label=_("For"), coerce=int, choices=())
+    minutes = forms.TypedChoiceField(label=_("Duration"), coerce=int, choices=())
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
+        # Field ids of their own: the suspend form on the same page has a "reason" too.
+        kwargs.setdefault("auto_id", "support_%s")
         super().__init__(*args, **kwargs)
         choices = support.duration_choices()
         self.fields["minutes"].choices = [
