@@ -30,6 +30,20 @@ STUB_PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <button type="button">Pay</button></main></body></html>"""
 
 
+def _switches(tenant, restore: dict | None = None) -> dict:
+    """The tenant's module switches (Settings → Modules); with `restore`, those put back."""
+    from django_tenants.utils import tenant_context
+
+    from cms.models import ModuleSettings
+
+    with tenant_context(tenant):
+        row = ModuleSettings.load()
+        if restore is not None:
+            row.switches = restore
+            row.save(update_fields=["switches"])
+        return dict(row.switches or {})
+
+
 def _prepare() -> dict:
     """Alpha on a fresh trial with priced plans, and an operator with a known authenticator."""
     from django.contrib.auth import get_user_model
@@ -44,6 +58,7 @@ def _prepare() -> dict:
     connection.set_schema_to_public()
     tenant = alpha()
     saved = {"plan": tenant.plan, "status": tenant.status, "trial_ends_at": tenant.trial_ends_at}
+    saved["switches"] = _switches(tenant)
     # the trial's last days: the admin shows how many are left on every page
     Tenant.objects.filter(pk=tenant.pk).update(
         plan="trial",
@@ -71,6 +86,9 @@ def _restore(saved: dict) -> None:
     Tenant.objects.filter(pk=saved["tenant_id"]).update(
         plan=saved["plan"], status=saved["status"], trial_ends_at=saved["trial_ends_at"]
     )
+    # Starter's entitlements switched off the modules it lacks: later journeys need them on
+    _switches(Tenant.objects.get(pk=saved["tenant_id"]), saved["switches"])
+    connection.set_schema_to_public()
     Plan.objects.filter(key="starter").update(stripe_price_id=None)
     Subscription.objects.filter(tenant_id=saved["tenant_id"]).delete()
     StripeEvent.objects.filter(event_id__startswith="evt_journey").delete()
