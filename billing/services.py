@@ -328,6 +328,28 @@ def _period_end(subscription: Any) -> datetime | None:
     return datetime.fromtimestamp(stamp, tz=UTC) if stamp else None
 
 
+def _status_held(tenant: Tenant) -> str:
+    """Why Stripe must not change this tenant's status, or "": a suspension an operator made
+    (for abuse, say) stands until an operator resumes the tenant, whatever Stripe says of the
+    payments; and a portal whose owner asked for its deletion stays closed until they undo it.
+    A suspension the lifecycle made for non-payment is lifted by paying, as it should be."""
+    from tenants.lifecycle import SYSTEM
+    from tenants.models import AuditLog
+
+    if tenant.deletion_requested_at is not None:
+        return "the owner asked for deletion"
+    if tenant.status == TenantStatus.SUSPENDED:
+        last = (
+            AuditLog.objects.filter(tenant=tenant, action=f"tenant.status.{TenantStatus.SUSPENDED}")
+            .order_by("-at", "-pk")
+            .values_list("actor", flat=True)
+            .first()
+        )
+        if last and last not in (SYSTEM, STRIPE_ACTOR):
+            return "suspended by an operator"
+    return ""
+
+
 def _sync(*, row_id: int, subscription: Any) -> tuple[Tenant, str]:
     """Apply Stripe's current view of a subscription to its tenant."""
     row = Subscription.objects.select_for_update().select_related("tenant").get(pk=row_id)
@@ -362,7 +384,10 @@ def _sync(*, row_id: int, subscription: Any) -> tuple[Tenant, str]:
             tenant=tenant, plan=plan, actor=STRIPE_ACTOR, reason=status, apply=False
         ):
             changes.append(f"plan {plan.key}")
-    if new_status and new_status != tenant.status:
+    held = _status_held(tenant) if new_status and new_status != tenant.status else ""
+    if held:
+        changes.append(f"status kept {tenant.status}: {held}")
+    elif new_status and new_status != tenant.status:
         tenant_set_status(
             tenant=tenant, status=new_status, actor=STRIPE_ACTOR, reason=f"stripe {status}"
         )
