@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -63,9 +64,9 @@ class DeletionRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.tenant = tenant
         self.user = user
-        self.fields["confirm_slug"].help_text = _("Type %(slug)s to confirm.") % {
-            "slug": tenant.slug
-        }
+        self.fields["confirm_slug"].help_text = format_html(
+            _("Type {slug} to confirm."), slug=format_html("<code>{}</code>", tenant.slug)
+        )
 
     def clean_confirm_slug(self):
         typed = self.cleaned_data["confirm_slug"].lower()
@@ -104,14 +105,7 @@ def deletion(request):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.warning(
-                    request,
-                    _(
-                        "The portal is closed and will be deleted with all its data on "
-                        "%(date)s. You can undo this until then."
-                    )
-                    % {"date": _date(tenant.purge_after)},
-                )
+                # The page it lands on, and the notice on every admin page, say the date.
                 return redirect("portal_deletion")
         status = 400
     return render(
@@ -152,6 +146,7 @@ def deletion_undo(request):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Deletion undone: the portal is open again."))
+        return redirect("wagtailadmin_home")
     return redirect("portal_deletion")
 
 
