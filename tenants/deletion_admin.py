@@ -35,8 +35,13 @@ from tenants.models import TenantStatus
 
 
 def can_delete_portal(user) -> bool:
-    """The portal's administrators (superusers of its schema)."""
-    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+    """The portal's administrators (superusers of its schema), never platform support looking
+    at the admin (tenants.support: an administrator account, read-only)."""
+    from tenants.support import is_support_user
+
+    return bool(
+        user.is_authenticated and user.is_active and user.is_superuser and not is_support_user(user)
+    )
 
 
 def _actor(user) -> str:

@@ -399,3 +399,12 @@ def test_only_a_portal_s_administrators_can_write_to_a_closed_portal(tenant_a):
     assert not lifecycle.closed_allowed("/admin/portal-deletion/undo/", user)
     assert not lifecycle.closed_allowed("/admin/pages/2/edit/", admin)
     assert admin_of(tenant_a).is_superuser
+
+
+def test_platform_support_looking_at_the_admin_can_neither_ask_nor_undo(tenant_a):
+    from tenants import deletion_admin, support
+
+    with tenant_context(tenant_a):
+        account = support.support_user_ensure()
+    assert account.is_superuser and not deletion_admin.can_delete_portal(account)
+    assert deletion_admin.can_delete_portal(admin_of(tenant_a))
