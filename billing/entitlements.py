@@ -86,9 +86,22 @@ def seat_refusal(tenant, adding: int) -> tuple[int, int] | None:
     return seats, used
 
 
+# Every portal page asks; the answer is kept a minute per tenant (the cache keys by schema) so a
+# page costs no plan query. billing.services.entitlements_apply forgets it on a plan change.
+BADGE_CACHE_KEY = "billing:platform-badge"
+BADGE_CACHE_SECONDS = 60
+
+
 def platform_badge_shown(tenant) -> bool:
-    """Whether the tenant's portal shows the platform's "Powered by" badge (cms.limits)."""
-    return not entitlements(tenant).remove_branding
+    """Whether the tenant's portal shows the platform's "Powered by" badge (cms.limits); asked
+    in the tenant's schema."""
+    from django.core.cache import cache
+
+    shown = cache.get(BADGE_CACHE_KEY)
+    if shown is None:
+        shown = not entitlements(tenant).remove_branding
+        cache.set(BADGE_CACHE_KEY, shown, BADGE_CACHE_SECONDS)
+    return bool(shown)
 
 
 STORAGE_CACHE_SECONDS = 60

@@ -94,16 +94,18 @@ def entitlements_apply(*, tenant: Tenant, actor: str, ip=None) -> EntitlementsAp
     - Modules outside the plan are switched off (their content is kept; switching them on again
       needs a plan that includes them).
     - Custom domains stop being served when the plan has none (their claims stay, pending).
-    - The tenant's cached portal pages are purged (the platform badge may come or go).
+    - The tenant's cached portal pages and badge answer are purged (the platform badge may come
+      or go).
     - API keys and seats need nothing here: the API door asks the plan on every request, and
       seats over the limit are kept (nobody loses access); no new one can be taken.
 
     Audited (`tenant.entitlements.applied`, with the modules and domains) when anything was
     switched off; the billing page lists the modules from that record. One schema switch,
     skipped for a tenant whose schema does not exist (yet or any more)."""
+    from django.core.cache import cache
     from django_tenants.utils import schema_exists, tenant_context
 
-    from billing.entitlements import entitlements
+    from billing.entitlements import BADGE_CACHE_KEY, entitlements
     from cms.models import ModuleSettings
     from cms.page_cache import page_cache_purge
     from modules import registry
@@ -124,6 +126,7 @@ def entitlements_apply(*, tenant: Tenant, actor: str, ip=None) -> EntitlementsAp
             if modules_off:
                 row.switches = switches
                 row.save(update_fields=["switches"])
+            cache.delete(BADGE_CACHE_KEY)
             page_cache_purge()
     result = EntitlementsApplied(modules_off=modules_off, domains_removed=domains_removed)
     if result.changed:
