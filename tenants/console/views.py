@@ -397,6 +397,7 @@ def _detail_context(tenant, **forms):
         "domains": sorted(tenant.domains.all(), key=lambda d: (not d.is_primary, d.domain)),
         "entries": selectors.audit_list(tenant_id=tenant.pk)[:20],
         "subscription": selectors.tenant_subscription(tenant=tenant),
+        "usage": selectors.tenant_usage(tenant=tenant),
         "suspend_form": forms.get("suspend_form") or SuspendForm(tenant=tenant),
         "extend_form": forms.get("extend_form") or ExtendTrialForm(tenant=tenant),
         "plan_form": forms.get("plan_form") or ChangePlanForm(tenant=tenant, plans=plans),
@@ -407,8 +408,8 @@ def _detail_context(tenant, **forms):
         "can_extend": live and tenant.status in services.TRIAL_EXTENDABLE,
         "can_change_plan": live and bool(plans),
         "can_delete": live,
-    }
         "retention_days": services.retention_days(),
+    }
 
 
 def _actor(request) -> str:
