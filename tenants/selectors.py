@@ -359,7 +359,7 @@ class UsageRow:
 
     @property
     def over(self) -> bool:
-        return bool(self.limit) and self.used > self.limit
+        return self.limit is not None and self.limit > 0 and self.used > self.limit
 
 
 def tenant_usage(*, tenant: Tenant) -> list[UsageRow] | None:
