@@ -39,6 +39,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
@@ -70,6 +71,9 @@ STORED_SUFFIXES = frozenset(
 _SCHEMA_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _FILE_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
 ACTIVE = (TenantExport.Status.QUEUED, TenantExport.Status.RUNNING)
+# An export still queued or running this long after it was asked for lost its worker (killed,
+# redeployed): it is marked failed so that a new one can be asked for.
+STALE_AFTER = timedelta(hours=6)
 
 
 class ExportError(Exception):
@@ -92,12 +96,20 @@ def export_request(
 ) -> TenantExport:
     """Ask for an archive of `tenant`'s data (operators, from the console): a queued
     `TenantExport`, built by a Celery task once this transaction commits. While one is queued
-    or running for the tenant, that one is returned instead of a second. Audited
+    or running for the tenant, that one is returned instead of a second (unless it is stale:
+    its worker died; it is then marked failed). Audited
     `tenant.export.requested`."""
     from tenants.services import audit
 
     with transaction.atomic():
         Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
+        TenantExport.objects.filter(
+            tenant=tenant, status__in=ACTIVE, created_at__lt=timezone.now() - STALE_AFTER
+        ).update(
+            status=TenantExport.Status.FAILED,
+            finished_at=timezone.now(),
+            error="Interrupted: no result six hours after it was asked for.",
+        )
         running = TenantExport.objects.filter(tenant=tenant, status__in=ACTIVE).first()
         if running is not None:
             return running

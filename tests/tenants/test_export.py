@@ -12,6 +12,7 @@ import io
 import json
 import os
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -201,6 +202,22 @@ def test_a_requested_export_runs_in_the_celery_task_after_commit(
     assert exports.export_path(export).is_file()
     requested = AuditLog.objects.filter(tenant=tenant_a, action="tenant.export.requested")
     assert requested.count() == 1 and requested.get().detail["export"] == export.pk
+
+
+def test_an_export_whose_worker_died_does_not_block_a_new_one(roots, tenant_a):
+    from django.utils import timezone
+
+    dead = exports.export_create(tenant=tenant_a, actor="ops@platform.example", reason="operator")
+    TenantExport.objects.filter(pk=dead.pk).update(
+        status=TenantExport.Status.RUNNING,
+        created_at=timezone.now() - exports.STALE_AFTER - timedelta(minutes=1),
+    )
+    fresh = exports.export_request(tenant=tenant_a, actor="ops@platform.example")
+    assert fresh.pk != dead.pk
+    dead.refresh_from_db()
+    assert dead.status == TenantExport.Status.FAILED and "Interrupted" in dead.error
+    # one still within its time is waited for
+    assert exports.export_request(tenant=tenant_a, actor="ops@platform.example").pk == fresh.pk
 
 
 def test_a_redelivered_task_does_not_build_twice(roots, tenant_a):
