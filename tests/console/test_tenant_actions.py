@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.core.cache import cache
@@ -169,7 +170,12 @@ def test_extend_trial_refuses_bad_days(operator_client, tenant_a, days):
         f"/operator/tenants/{tenant_a.pk}/extend-trial/", {"days": days}
     )
     assert response.status_code == 400
-    assert 'aria-invalid="true"' in response.content.decode()
+    html = response.content.decode()
+    assert 'aria-invalid="true"' in html
+    # the error is read out with its field: text inside the described element, not a list
+    # a browser would move out of the paragraph
+    error = re.search(r'<span id="days-errors" role="alert">([^<]+)</span>', html)
+    assert error and error.group(1).strip()
     assert Tenant.objects.get(pk=tenant_a.pk).trial_ends_at == before
     assert not AuditLog.objects.filter(action="tenant.trial.extended").exists()
 
