@@ -331,6 +331,47 @@ def _period_end(subscription: Any) -> datetime | None:
     return datetime.fromtimestamp(stamp, tz=UTC) if stamp else None
 
 
+def subscription_renewal_set(*, tenant_id: int, renew: bool, actor: str) -> str:
+    """Stop (or resume) the renewal of the tenant's running Stripe subscription: an owner who
+    asks for the portal's deletion is not charged again; the period already paid for runs out.
+    Undoing the request lets it renew again. Called after the request commits (no HTTP inside a
+    database transaction); a Stripe failure is logged and audited, never raised, so the
+    deletion request stands and an operator can finish the change in Stripe. Returns what
+    happened, for logs and tests."""
+    row = Subscription.objects.filter(tenant_id=tenant_id).select_related("tenant").first()
+    if row is None or not row.stripe_subscription_id or row.status not in LIVE:
+        return "no running subscription"
+    if row.cancel_at_period_end == (not renew):
+        return "unchanged"
+    if stripe_client.is_offline():
+        return "billing offline"
+    try:
+        subscription = stripe_client.subscription_cancel_at_period_end(
+            row.stripe_subscription_id, cancel=not renew
+        )
+    except stripe.StripeError as exc:
+        log.warning("stripe: renewal of %s not changed: %s", row.stripe_subscription_id, exc)
+        audit(
+            actor=actor,
+            action="billing.renewal.failed",
+            tenant=row.tenant,
+            subscription=row.stripe_subscription_id,
+            renew=renew,
+            error=str(exc)[:500],
+        )
+        return "failed"
+    row.cancel_at_period_end = bool(_get(subscription, "cancel_at_period_end"))
+    row.current_period_end = _period_end(subscription) or row.current_period_end
+    row.save(update_fields=["cancel_at_period_end", "current_period_end", "updated_at"])
+    audit(
+        actor=actor,
+        action="billing.renewal.resumed" if renew else "billing.renewal.stopped",
+        tenant=row.tenant,
+        subscription=row.stripe_subscription_id,
+    )
+    return "resumed" if renew else "stopped"
+
+
 def _status_held(tenant: Tenant) -> str:
     """Why Stripe must not change this tenant's status, or "": a suspension an operator made
     (for abuse, say) stands until an operator resumes the tenant, whatever Stripe says of the

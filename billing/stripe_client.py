@@ -100,6 +100,12 @@ def subscription_retrieve(subscription_id: str) -> Any:
     return stripe.Subscription.retrieve(subscription_id, api_key=_key())
 
 
+def subscription_cancel_at_period_end(subscription_id: str, cancel: bool) -> Any:
+    """Ask Stripe to end the subscription when the period already paid for ends (or, with
+    `cancel=False`, to keep renewing it). Returns Stripe's subscription."""
+    return stripe.Subscription.modify(subscription_id, cancel_at_period_end=cancel, api_key=_key())
+
+
 def invoices_list(tenant, limit: int = 12) -> list[dict]:
     """The tenant's latest invoices (number, date, amount, status, Stripe's hosted page), or []
     when billing is offline or the tenant has no Stripe customer yet."""

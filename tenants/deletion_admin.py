@@ -130,7 +130,7 @@ def deletion(request):
 
 
 def _pays_by_subscription(tenant) -> bool:
-    """Whether a Stripe subscription still runs (deleting the portal does not cancel it)."""
+    """Whether a Stripe subscription still runs (a deletion request stops its renewal)."""
     from billing.models import Subscription
 
     return Subscription.objects.filter(

@@ -433,6 +433,7 @@ def tenant_deletion_request(*, tenant: Tenant, actor: str, ip=None) -> Tenant:
             purge_after=locked.purge_after.isoformat(),
         )
         transaction.on_commit(partial(_email_deletion_requested, locked.pk))
+        transaction.on_commit(partial(_subscription_renewal, locked.pk, False, actor))
     _copy_lifecycle_fields(locked, tenant)
     return tenant
 
@@ -471,8 +472,16 @@ def tenant_deletion_undo(*, tenant: Tenant, actor: str, ip=None) -> Tenant:
             restored=restored,
             requested_at=requested_at.isoformat(),
         )
+        transaction.on_commit(partial(_subscription_renewal, locked.pk, True, actor))
     _copy_lifecycle_fields(locked, tenant)
     return tenant
+
+
+def _subscription_renewal(tenant_id: int, renew: bool, actor: str) -> None:
+    """A deletion request stops the Stripe subscription's renewal; its undo resumes it."""
+    from billing.services import subscription_renewal_set
+
+    subscription_renewal_set(tenant_id=tenant_id, renew=renew, actor=actor)
 
 
 def _copy_lifecycle_fields(source: Tenant, target: Tenant) -> None:
