@@ -292,9 +292,9 @@ READ_ONLY_WRITES = (
 
 # Writes a suspended or cancelled portal still takes: signing in to and out of its admin (which
 # stays readable), and, for its administrators only, the owner's deletion request and its undo
-# (tenants.deletion_admin).
+# (tenants.deletion_admin) and ending an operator's support access (tenants.support_admin).
 CLOSED_WRITES = ("/admin/login/", "/admin/logout/")
-CLOSED_ADMIN_WRITES = ("/admin/portal-deletion/",)
+CLOSED_ADMIN_WRITES = ("/admin/portal-deletion/", "/admin/support-access/")
 
 
 def closed_allowed(path: str, user) -> bool:

@@ -124,8 +124,14 @@ def test_every_write_path_refuses_and_nothing_changes(read_only_a):
 
 
 # A closed portal's administrators can still sign in to its admin (to read it), ask for its
-# deletion or undo that; nothing else is written (and these, sent empty, change nothing).
-CLOSED_WRITES = ("/admin/login/", "/admin/logout/", "/admin/portal-deletion/")
+# deletion or undo that, and end an operator's support access; nothing else is written (and
+# these, sent empty, change nothing).
+CLOSED_WRITES = (
+    "/admin/login/",
+    "/admin/logout/",
+    "/admin/portal-deletion/",
+    "/admin/support-access/",
+)
 
 
 def test_a_suspended_portal_refuses_every_write_but_the_admins_sign_in(tenant_a):

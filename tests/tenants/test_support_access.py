@@ -139,6 +139,18 @@ def test_the_session_ends_when_the_operator_ends_the_access(tenant_a):
     assert row.tenant_id == tenant_a.pk
 
 
+def test_a_suspended_portals_admin_can_still_end_an_access(tenant_a, admin_client_a):
+    from tenants import services
+
+    access = start(tenant_a)
+    services.tenant_suspend(tenant=tenant_a, actor="ops@platform.example", reason="abuse")
+    response = admin_client_a.post(f"/admin/support-access/{access.pk}/end/")
+    assert response.status_code == 302
+    assert reload(access).ended_by == "admin@alpha.example"
+    # nothing else is written on the suspended portal
+    assert admin_client_a.post("/admin/pages/add_subpage/2/", {}).status_code == 403
+
+
 def test_a_tenant_admin_sees_the_access_and_revokes_it(tenant_a, admin_client_a):
     access = start(tenant_a)
     client = support_client(tenant_a, access)
