@@ -14,6 +14,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
+from cms.support import support_username
+
 
 @dataclass(frozen=True)
 class Usage:
@@ -37,15 +39,6 @@ def storage_bytes(schema_name: str | None = None) -> int:
             except OSError:  # removed while walking
                 continue
     return total
-
-
-# The platform's own support account in a portal (an operator's "view as" visit signs in as it)
-# is the platform's, not the tenant's: it never takes one of the tenant's agent seats.
-SUPPORT_USERNAME_PREFIX = "support@"
-
-
-def support_username() -> str:
-    return f"{SUPPORT_USERNAME_PREFIX}{settings.PLATFORM_DOMAIN}"
 
 
 def seats_used() -> int:

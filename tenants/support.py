@@ -59,10 +59,11 @@ HOW_SIGNED_OUT = "signed_out"  # the support session signed out
 
 
 def support_username() -> str:
-    """The support account's username in every portal (billing.usage leaves it out of the agent
-    seats; the accounts admin reserves it). The account has no email, so no customer email flow
-    (password reset, notifications) ever writes to it."""
-    return f"support@{settings.PLATFORM_DOMAIN}"
+    """The support account's username in every portal (cms.support). The account has no email,
+    so no customer email flow (password reset, notifications) ever writes to it."""
+    from cms.support import support_username as name
+
+    return name()
 
 
 def max_minutes() -> int:

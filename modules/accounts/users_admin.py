@@ -27,15 +27,14 @@ from cms import limits
 from modules.accounts import services
 
 User = get_user_model()
-# The platform's support account (see billing.usage.support_username): reserved, so nobody in
-# the portal can create it and take a seat that is not counted.
-SUPPORT_PREFIX = "support@"
 
 
+# The platform's support account (cms.support): reserved, so nobody in the portal can create
+# it and take a seat that is not counted.
 def _support_username() -> str:
-    from django.conf import settings
+    from cms.support import support_username
 
-    return f"{SUPPORT_PREFIX}{settings.PLATFORM_DOMAIN}"
+    return support_username()
 
 
 def holds_role(groups) -> bool:

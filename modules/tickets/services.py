@@ -1068,9 +1068,12 @@ def agents_for(ticket: Ticket) -> list:
     """Active people who may work `ticket` (the assignee list): superusers, holders of
     `tickets.view_all_tickets` (directly or through a group) and those given the ticket's queue
     (django-guardian `work_queue`, directly or through a group). A fixed few queries, however
-    many staff a portal has; the same people `_assignable` accepts."""
+    many staff a portal has; the same people `_assignable` accepts. The platform's support
+    account (cms.support) is nobody's agent and is left out."""
     from django.contrib.auth.models import Permission
     from guardian.shortcuts import get_users_with_perms
+
+    from cms.support import support_username
 
     see_all = Permission.objects.filter(
         content_type__app_label="tickets", codename="view_all_tickets"
@@ -1084,7 +1087,12 @@ def agents_for(ticket: Ticket) -> list:
             queue, only_with_perms_in=["work_queue"], with_group_users=True
         )
         people |= Q(pk__in=[getattr(user, "pk", None) for user in queue_people])
-    return list(User.objects.filter(people, is_active=True).distinct().order_by("username"))
+    return list(
+        User.objects.filter(people, is_active=True)
+        .exclude(username=support_username())
+        .distinct()
+        .order_by("username")
+    )
 
 
 ESCALATED_SUBJECT = gettext_lazy("[#%(number)s] SLA breached: %(subject)s")

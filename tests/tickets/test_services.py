@@ -355,3 +355,17 @@ def test_the_assignee_list_is_who_may_work_the_ticket_in_a_few_queries(
         ticket=ticket, by=people_a["agent"], queue=people_a["technical"]
     )
     assert "billing@alpha.example" not in {user.email for user in services.agents_for(ticket)}
+
+
+def test_the_platforms_support_account_is_never_offered_as_assignee(people_a):
+    from django.contrib.auth import get_user_model
+
+    from cms.support import support_username
+
+    get_user_model().objects.create_user(
+        username=support_username(), is_staff=True, is_superuser=True
+    )
+    ticket = services.ticket_create(requester=people_a["ann"], subject="Refund", description="x")
+    usernames = {user.username for user in services.agents_for(ticket)}
+    assert support_username() not in usernames
+    assert "admin@alpha.example" in {user.email for user in services.agents_for(ticket)}
