@@ -498,8 +498,9 @@ def plan_create(*, key: str, actor: str, ip=None, **fields) -> Plan:
 def plan_update(*, plan: Plan, actor: str, ip=None, **fields) -> dict[str, list]:
     """Change a plan's price, limits or features (operators); returns the changed fields as
     {field: [before, after]}, audited `plan.changed`. When what tenants may use changes (modules,
-    custom domain, branding), their entitlements are applied at once: one schema switch per
-    tenant on the plan. Raises ValidationError by field."""
+    custom domain, branding), their entitlements are applied by a Celery task once the change
+    commits (`billing.tasks.plan_entitlements_apply`: one schema switch per tenant on the plan,
+    off the request). Raises ValidationError by field."""
     with transaction.atomic():
         current = Plan.objects.select_for_update().get(pk=plan.pk)
         changes: dict[str, list] = {}
@@ -519,6 +520,12 @@ def plan_update(*, plan: Plan, actor: str, ip=None, **fields) -> dict[str, list]
         current.save()
         audit(actor=actor, action="plan.changed", ip=ip, plan=current.key, changes=changes)
         if ENTITLEMENT_FIELDS & changes.keys():
-            for tenant in plan_tenants(current):
-                entitlements_apply(tenant=tenant, actor=actor, ip=ip)
+            from billing.tasks import plan_entitlements_apply
+
+            plan_id = current.pk
+            transaction.on_commit(
+                lambda: plan_entitlements_apply.apply_async(
+                    args=(plan_id, actor), headers={"_schema_name": "public"}
+                )
+            )
     return changes
