@@ -87,7 +87,7 @@ def test_a_plan_change_shows_at_once_on_cached_pages(tenant_a, settings):
 
 
 def test_an_operator_turning_branding_removal_on_for_a_plan_purges_its_tenants_pages(
-    tenant_a, settings
+    tenant_a, settings, celery_eager, django_capture_on_commit_callbacks
 ):
     from billing.services import plan_update
 
@@ -96,7 +96,9 @@ def test_an_operator_turning_branding_removal_on_for_a_plan_purges_its_tenants_p
     client = TenantClient(host_of(tenant_a))
     assert BADGE in client.get("/").content.decode()
     assert client.get("/")["X-Page-Cache"] == "hit"
-    plan_update(plan=Plan.objects.get(key="starter"), actor="ops", remove_branding=True)
+    # the tenants on the plan are changed by a task once the change commits
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_update(plan=Plan.objects.get(key="starter"), actor="ops", remove_branding=True)
     assert BADGE not in client.get("/").content.decode()
 
 
