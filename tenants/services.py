@@ -200,18 +200,26 @@ def handoff_create(*, tenant: Tenant, user_id: int) -> str:
     return tenant.portal_url(f"/_handoff/{token}/")
 
 
-def handoff_redeem(*, tenant: Tenant, token: str) -> int | None:
-    """Trade a hand-off token for the user id it carries: only on its own tenant, only once,
-    only within HANDOFF_SECONDS. Returns None for anything else."""
+def signed_nonce_read(token: str, *, salt: str, max_age: int, tenant: Tenant) -> uuid.UUID | None:
+    """The nonce a signed single-use link to `tenant`'s host carries (a sign-in hand-off, a
+    support access), or None: a bad or old signature, or a link made for another tenant."""
     try:
-        data = signing.loads(token, salt=HANDOFF_SALT, max_age=HANDOFF_SECONDS)
+        data = signing.loads(token, salt=salt, max_age=max_age)
     except signing.BadSignature:
         return None
     if not isinstance(data, dict) or data.get("t") != tenant.pk:
         return None
     try:
-        nonce = uuid.UUID(str(data.get("n")))
+        return uuid.UUID(str(data.get("n")))
     except ValueError:
+        return None
+
+
+def handoff_redeem(*, tenant: Tenant, token: str) -> int | None:
+    """Trade a hand-off token for the user id it carries: only on its own tenant, only once,
+    only within HANDOFF_SECONDS. Returns None for anything else."""
+    nonce = signed_nonce_read(token, salt=HANDOFF_SALT, max_age=HANDOFF_SECONDS, tenant=tenant)
+    if nonce is None:
         return None
     now = timezone.now()
     with transaction.atomic():

@@ -18,7 +18,6 @@ in the public schema and are always filtered by tenant.
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import timedelta
 from functools import partial
 
@@ -37,7 +36,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tenants.models import SchemaKind, SupportAccess, Tenant, TenantStatus
-from tenants.services import audit
+from tenants.services import audit, signed_nonce_read
 
 log = logging.getLogger(__name__)
 
@@ -158,15 +157,10 @@ def support_access_url(access: SupportAccess) -> str:
 def support_access_redeem(*, tenant: Tenant, token: str) -> SupportAccess | None:
     """The access a token opens: only on its own tenant's host, only once, only within
     SUPPORT_TOKEN_SECONDS of the start and only while the access is live. None otherwise."""
-    try:
-        data = signing.loads(token, salt=SUPPORT_SALT, max_age=SUPPORT_TOKEN_SECONDS)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or data.get("t") != tenant.pk:
-        return None
-    try:
-        nonce = uuid.UUID(str(data.get("n")))
-    except ValueError:
+    nonce = signed_nonce_read(
+        token, salt=SUPPORT_SALT, max_age=SUPPORT_TOKEN_SECONDS, tenant=tenant
+    )
+    if nonce is None:
         return None
     now = timezone.now()
     with transaction.atomic():

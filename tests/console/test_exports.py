@@ -12,23 +12,12 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
 
 from tenants import exports
 from tenants.models import AuditLog, Tenant, TenantExport
 from tests.conftest import TEST_PASSWORD, TenantClient, admin_of
-from tests.console.otp_helpers import verified_login
-
-OPERATOR_EMAIL = "ops@platform.example"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+from tests.console.conftest import OPERATOR_EMAIL
 
 
 @pytest.fixture
@@ -36,19 +25,6 @@ def roots(settings, tmp_path):
     settings.EXPORTS_ROOT = str(tmp_path / "exports")
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return tmp_path
-
-
-@pytest.fixture
-def operator(db):
-    from tenants.console.services import operator_ensure
-
-    connection.set_schema_to_public()
-    return operator_ensure(email=OPERATOR_EMAIL, password=TEST_PASSWORD).user
-
-
-@pytest.fixture
-def operator_client(platform_client, operator):
-    return verified_login(platform_client, operator)
 
 
 def finished_export(tenant, roots, *, content=b"PK-archive", **fields) -> TenantExport:

@@ -5,36 +5,14 @@ and stores nothing; only operators reach any of it."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 
 from billing.models import Plan
 from tenants.models import AuditLog, TenantStatus
 from tests.conftest import TEST_PASSWORD, TenantClient, admin_of, host_of, login_on
-from tests.console.otp_helpers import verified_login
+from tests.console.conftest import OPERATOR_EMAIL
 
-OPERATOR_EMAIL = "ops@platform.example"
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def operator(db):
-    from tenants.console.services import operator_ensure
-
-    connection.set_schema_to_public()
-    return operator_ensure(email=OPERATOR_EMAIL, password=TEST_PASSWORD).user
-
-
-@pytest.fixture
-def operator_client(platform_client, operator):
-    return verified_login(platform_client, operator)
 
 
 def form_of(plan: Plan, **changes) -> dict:

@@ -7,39 +7,18 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 
 from tenants import support
 from tenants.models import AuditLog, SupportAccess
 from tests.conftest import TEST_PASSWORD, TenantClient, host_of
+from tests.console.conftest import OPERATOR_EMAIL
 from tests.console.otp_helpers import verified_login
 
 pytestmark = pytest.mark.django_db
 
-OPERATOR_EMAIL = "ops@platform.example"
 REASON = "Ticket 4411: their FAQ page shows an empty block"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def operator(db):
-    from tenants.console.services import operator_ensure
-
-    connection.set_schema_to_public()
-    return operator_ensure(email=OPERATOR_EMAIL, password=TEST_PASSWORD).user
-
-
-@pytest.fixture
-def operator_client(platform_client, operator):
-    return verified_login(platform_client, operator)
 
 
 def start_url(tenant) -> str:

@@ -10,35 +10,14 @@ import io
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from tests.conftest import TEST_PASSWORD, TenantClient
+from tests.conftest import TenantClient
+from tests.console.conftest import OPERATOR_EMAIL
 from tests.console.otp_helpers import verified_login
 
-OPERATOR_EMAIL = "ops@platform.example"
 DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def operator(db):
-    from tenants.console.services import operator_ensure
-
-    connection.set_schema_to_public()
-    return operator_ensure(email=OPERATOR_EMAIL, password=TEST_PASSWORD).user
-
-
-@pytest.fixture
-def operator_client(platform_client, operator):
-    return verified_login(platform_client, operator)
 
 
 @pytest.fixture
