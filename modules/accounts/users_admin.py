@@ -10,6 +10,9 @@ use, refuses with a form error on the roles that says so and links to the billin
   (the edit form);
 - the user list's bulk actions "Assign role" and "Set active state".
 
+Two administrators filling the last seat at the same moment: the forms' saves take a lock per
+portal and count again inside it, so the second is refused with the same form error.
+
 Removing roles, deactivating and editing people who already hold a seat always work. Wagtail's
 group pages cannot add members, so they are no door. Installed through `PortalUsersConfig`
 (modules.accounts.users_app), which replaces `wagtail.users` in the settings.
@@ -18,9 +21,12 @@ group pages cannot add members, so they are no door. Installed through `PortalUs
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.users.forms import UserCreationForm, UserEditForm
+from wagtail.users.views.users import CreateView as WagtailCreateView
+from wagtail.users.views.users import EditView as WagtailEditView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from cms import limits
@@ -52,7 +58,8 @@ class _SeatsMixin:
             self.add_error(  # type: ignore[attr-defined]
                 User.USERNAME_FIELD, _("This username is reserved for the platform's support.")
             )
-        if self._takes_a_seat(data):
+        self.takes_a_seat = self._takes_a_seat(data)
+        if self.takes_a_seat:
             refusal = limits.seat_refusal(adding=1)
             if refusal is not None:
                 self.add_error("groups", limits.seat_admin_message(refusal))  # type: ignore[attr-defined]
@@ -85,7 +92,46 @@ class SeatUserEditForm(_SeatsMixin, UserEditForm):
     pass
 
 
+def _seats_lock() -> None:
+    """Hold this portal's seat lock until the transaction ends (one PostgreSQL advisory lock per
+    schema): whoever takes a seat counts the seats in use inside it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"seats:{connection.schema_name}"]
+        )
+
+
+class _SeatLockedSave:
+    """The form's check ran without a lock: another administrator may have taken the last seat
+    since. A save that takes a seat counts again under the portal's seat lock, in the same
+    transaction as the save, and shows the form with the error if the seat is gone."""
+
+    def form_valid(self, form):
+        if not getattr(form, "takes_a_seat", False):
+            return super().form_valid(form)  # type: ignore[misc]
+        with transaction.atomic():
+            _seats_lock()
+            refusal = limits.seat_refusal(adding=1)
+            if refusal is not None:
+                form.add_error("groups", limits.seat_admin_message(refusal))
+                # as Wagtail's own validation does for an invalid form
+                self.produced_error_message = self.get_error_message()  # type: ignore[attr-defined]
+                return self.form_invalid(form)  # type: ignore[attr-defined]
+            return super().form_valid(form)  # type: ignore[misc]
+
+
+class SeatCreateView(_SeatLockedSave, WagtailCreateView):
+    pass
+
+
+class SeatEditView(_SeatLockedSave, WagtailEditView):
+    pass
+
+
 class UserViewSet(WagtailUserViewSet):
+    add_view_class = SeatCreateView
+    edit_view_class = SeatEditView
+
     def get_form_class(self, for_update=False):
         return SeatUserEditForm if for_update else SeatUserCreationForm
 

@@ -105,6 +105,31 @@ def test_adding_an_agent_beyond_the_plan_is_a_form_error_on_the_roles(full_a):
         assert seats_used() == 2
 
 
+def test_the_last_seat_taken_while_the_form_was_checked_is_refused_at_the_save(
+    tenant_a, monkeypatch
+):
+    """Two administrators fill the last seat at the same moment: this one's form found a seat
+    free, the other's save took it before this save ran. The save counts again and refuses."""
+    from modules.accounts import users_admin
+
+    on_plan(tenant_a, "starter", agent_seats=2)  # the administrator and one free seat
+    checked = users_admin._SeatsMixin.clean
+
+    def clean_then_someone_else_saves(form):
+        data = checked(form)
+        agent("quicker.agent@alpha.example")  # the other administrator's save
+        return data
+
+    monkeypatch.setattr(users_admin._SeatsMixin, "clean", clean_then_someone_else_saves)
+    response = admin_client(tenant_a).post(
+        "/admin/users/new/", new_user([agents_group_id(tenant_a)])
+    )
+    assert response.status_code == 200 and FULL in response.content.decode()
+    with tenant_context(tenant_a):
+        assert not User.objects.filter(username="new.agent@alpha.example").exists()
+        assert seats_used() == 2
+
+
 def test_adding_an_administrator_beyond_the_plan_is_refused_too(full_a):
     client = admin_client(full_a)
     response = client.post("/admin/users/new/", new_user(is_superuser="on"))
