@@ -428,21 +428,35 @@ def tenant_detail(request, tenant_id: int):
     return render(request, "console/tenant_detail.html", _detail_context(tenant))
 
 
+def _form_action(request, tenant, form_name: str, form, act, success):
+    """One of the tenant page's forms posted: `act(cleaned_data)` runs the service when the form
+    is valid (its ValidationError becomes a form error); errors show the page again (400),
+    success goes back to it with `success()`'s message."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    if not form.is_valid():
+        return _detail_with_errors(request, tenant, **{form_name: form})
+    messages.success(request, success())
+    return redirect("console:tenant", tenant_id=tenant.pk)
+
+
 @require_POST
 @operator_required
 def tenant_suspend(request, tenant_id: int):
     tenant = selectors.tenant_get(tenant_id=tenant_id)
-    form = SuspendForm(request.POST, tenant=tenant)
-    if not form.is_valid():
-        return _detail_with_errors(request, tenant, suspend_form=form)
-    services.tenant_suspend(
-        tenant=tenant,
-        actor=request.user.email or request.user.get_username(),
-        ip=client_ip(request),
-        reason=form.cleaned_data["reason"],
+    return _form_action(
+        request,
+        tenant,
+        "suspend_form",
+        SuspendForm(request.POST, tenant=tenant),
+        lambda data: services.tenant_suspend(
+            tenant=tenant, actor=_actor(request), ip=client_ip(request), reason=data["reason"]
+        ),
+        lambda: _("%(name)s is suspended.") % {"name": tenant},
     )
-    messages.success(request, _("%(name)s is suspended.") % {"name": tenant})
-    return redirect("console:tenant", tenant_id=tenant.pk)
 
 
 @require_POST
@@ -450,11 +464,7 @@ def tenant_suspend(request, tenant_id: int):
 def tenant_resume(request, tenant_id: int):
     tenant = selectors.tenant_get(tenant_id=tenant_id)
     if tenant.deleted_at is None and tenant.status == TenantStatus.SUSPENDED:
-        services.tenant_resume(
-            tenant=tenant,
-            actor=request.user.email or request.user.get_username(),
-            ip=client_ip(request),
-        )
+        services.tenant_resume(tenant=tenant, actor=_actor(request), ip=client_ip(request))
         messages.success(request, _("%(name)s is back online.") % {"name": tenant})
     else:
         messages.error(request, _("%(name)s is not suspended.") % {"name": tenant})
@@ -465,69 +475,60 @@ def tenant_resume(request, tenant_id: int):
 @operator_required
 def tenant_extend_trial(request, tenant_id: int):
     tenant = selectors.tenant_get(tenant_id=tenant_id)
-    form = ExtendTrialForm(request.POST, tenant=tenant)
-    if form.is_valid():
-        try:
-            services.tenant_extend_trial(
-                tenant=tenant,
-                days=form.cleaned_data["days"],
-                actor=_actor(request),
-                ip=client_ip(request),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-    if not form.is_valid():
-        return _detail_with_errors(request, tenant, extend_form=form)
-    messages.success(
+    return _form_action(
         request,
-        _("%(name)s's trial now ends on %(date)s.")
-        % {"name": tenant, "date": formats.date_format(tenant.trial_ends_at, "DATE_FORMAT")},
+        tenant,
+        "extend_form",
+        ExtendTrialForm(request.POST, tenant=tenant),
+        lambda data: services.tenant_extend_trial(
+            tenant=tenant, days=data["days"], actor=_actor(request), ip=client_ip(request)
+        ),
+        lambda: (
+            _("%(name)s's trial now ends on %(date)s.")
+            % {"name": tenant, "date": formats.date_format(tenant.trial_ends_at, "DATE_FORMAT")}
+        ),
     )
-    return redirect("console:tenant", tenant_id=tenant.pk)
 
 
 @require_POST
 @operator_required
 def tenant_change_plan(request, tenant_id: int):
     tenant = selectors.tenant_get(tenant_id=tenant_id)
-    form = ChangePlanForm(request.POST, tenant=tenant, plans=selectors.plans_for_change())
-    if form.is_valid():
-        try:
-            services.tenant_change_plan(
-                tenant=tenant,
-                plan_key=form.cleaned_data["plan"],
-                actor=_actor(request),
-                ip=client_ip(request),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-    if not form.is_valid():
-        return _detail_with_errors(request, tenant, plan_form=form)
-    messages.success(
+    return _form_action(
         request,
-        _("%(name)s is now on the %(plan)s plan.")
-        % {"name": tenant, "plan": plan_label(tenant.plan)},
+        tenant,
+        "plan_form",
+        ChangePlanForm(request.POST, tenant=tenant, plans=selectors.plans_for_change()),
+        lambda data: services.tenant_change_plan(
+            tenant=tenant, plan_key=data["plan"], actor=_actor(request), ip=client_ip(request)
+        ),
+        lambda: (
+            _("%(name)s is now on the %(plan)s plan.")
+            % {"name": tenant, "plan": plan_label(tenant.plan)}
+        ),
     )
-    return redirect("console:tenant", tenant_id=tenant.pk)
 
 
 @require_POST
 @operator_required
 def tenant_delete(request, tenant_id: int):
     tenant = selectors.tenant_get(tenant_id=tenant_id)
-    form = DeleteTenantForm(request.POST, tenant=tenant)
-    if not form.is_valid():
-        return _detail_with_errors(request, tenant, delete_form=form)
-    services.tenant_delete(tenant=tenant, actor=_actor(request), ip=client_ip(request))
-    messages.success(
+    return _form_action(
         request,
-        _(
-            "%(name)s is deleted: its portal is offline. Its data is kept until %(date)s, "
-            "then a final export is stored and the schema is dropped."
-        )
-        % {"name": tenant, "date": formats.date_format(tenant.purge_after, "DATE_FORMAT")},
+        tenant,
+        "delete_form",
+        DeleteTenantForm(request.POST, tenant=tenant),
+        lambda data: services.tenant_delete(
+            tenant=tenant, actor=_actor(request), ip=client_ip(request)
+        ),
+        lambda: (
+            _(
+                "%(name)s is deleted: its portal is offline. Its data is kept until %(date)s, "
+                "then a final export is stored and the schema is dropped."
+            )
+            % {"name": tenant, "date": formats.date_format(tenant.purge_after, "DATE_FORMAT")}
+        ),
     )
-    return redirect("console:tenant", tenant_id=tenant.pk)
 
 
 # Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
