@@ -597,31 +597,20 @@ def tenant_extend_trial(*, tenant: Tenant, days: int, actor: str, ip=None) -> Te
 
 
 def tenant_change_plan(*, tenant: Tenant, plan_key: str, actor: str, ip=None) -> Tenant:
-    """Put a tenant on another plan without Stripe (an offline deal): `Tenant.plan` becomes
-    the key of an existing billing plan and its entitlements apply (a downgrade switches off
-    what the new plan lacks). The status is left as it is. Audited."""
+    """The console's offline plan change: `plan_key` must name a billing plan, and the change is
+    billing's own (`billing.services.plan_change_offline`: only while billing runs without
+    Stripe, audited, entitlements applied). Its refusals come back as ValidationError."""
     from billing.models import Plan
+    from billing.services import plan_change_offline
+    from billing.stripe_client import BillingError
 
     if tenant.deleted_at is not None:
         raise ValidationError(_("A deleted tenant's plan cannot be changed."))
-    if not Plan.objects.filter(key=plan_key).exists():
+    plan = Plan.objects.filter(key=plan_key).first()
+    if plan is None:
         raise ValidationError(_("There is no plan with this key."))
-    previous = tenant.plan
-    if previous == plan_key:
-        return tenant
-    with transaction.atomic():
-        tenant.plan = plan_key
-        tenant.save(update_fields=["plan"])
-        audit(
-            actor=actor,
-            action="tenant.plan.changed",
-            tenant=tenant,
-            ip=ip,
-            previous=previous,
-            plan=plan_key,
-            offline=True,
-        )
-        from billing.services import entitlements_apply
-
-        entitlements_apply(tenant=tenant, actor=actor, ip=ip)
+    try:
+        plan_change_offline(tenant=tenant, plan=plan, actor=actor, ip=ip)
+    except BillingError as exc:
+        raise ValidationError(str(exc)) from exc
     return tenant
