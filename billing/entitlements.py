@@ -104,24 +104,17 @@ def platform_badge_shown(tenant) -> bool:
     return bool(shown)
 
 
-STORAGE_CACHE_SECONDS = 60
-
-
 def storage_refusal(tenant, size: int) -> tuple[int, float] | None:
-    """None when `size` more bytes fit in the tenant's storage quota, else (quota MB, used MB).
-    The bytes in use are counted at most once a minute per tenant (a walk of its media folder)."""
-    from django.core.cache import cache
-
-    from billing.usage import storage_bytes
+    """None when `size` more bytes fit in the tenant's storage quota (and they are counted as
+    used from now on, so several uploads within a minute, or several files of one ticket, add
+    up), else (quota MB, used MB). See billing.usage.storage_used."""
+    from billing.usage import storage_reserve, storage_used
 
     quota_mb = entitlements(tenant).storage_mb
     if not quota_mb:
         return None
-    key = f"billing:storage-used:{tenant.schema_name}"
-    used = cache.get(key)
-    if used is None:
-        used = storage_bytes(tenant.schema_name)
-        cache.set(key, used, STORAGE_CACHE_SECONDS)
+    used = storage_used(tenant.schema_name)
     if used + size <= quota_mb * 1024 * 1024:
+        storage_reserve(tenant.schema_name, size)
         return None
     return quota_mb, round(used / (1024 * 1024), 1)

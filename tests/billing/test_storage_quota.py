@@ -85,4 +85,19 @@ def test_a_trial_has_the_largest_quota(tenant_a):
     tenant_a.save(update_fields=["status"])
     cache.delete(f"billing:storage-used:{tenant_a.schema_name}")
     with tenant_context(tenant_a):
-        assert limits.storage_refusal(2 * MB) == (1, limits.storage_refusal(2 * MB)[1])
+        refusal = limits.storage_refusal(2 * MB)
+    assert refusal is not None and refusal[0] == 1  # refused against the 1 MB quota
+
+
+def test_uploads_within_the_same_minute_add_up(tenant_a):
+    """The bytes in use are walked once a minute: what the quota let in meanwhile counts too,
+    so two files that each fit but not together are not both let in."""
+    from cms import limits
+
+    Plan.objects.filter(key="starter").update(storage_mb=1)
+    tenant_a.plan, tenant_a.status = "starter", TenantStatus.ACTIVE
+    tenant_a.save(update_fields=["plan", "status"])
+    cache.delete(f"billing:storage-used:{tenant_a.schema_name}")
+    with tenant_context(tenant_a):
+        assert limits.storage_refusal(600 * 1024) is None
+        assert limits.storage_refusal(600 * 1024) is not None
