@@ -35,6 +35,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cms.support import support_username
 from tenants.models import SchemaKind, SupportAccess, Tenant, TenantStatus
 from tenants.services import audit, signed_nonce_read
 
@@ -55,14 +56,6 @@ LOGOUT_PATHS = ("/admin/logout/", "/account/logout/")
 HOW_ENDED = "ended"  # by the operator (console, or the support session's own End)
 HOW_REVOKED = "revoked"  # by one of the tenant's administrators
 HOW_SIGNED_OUT = "signed_out"  # the support session signed out
-
-
-def support_username() -> str:
-    """The support account's username in every portal (cms.support). The account has no email,
-    so no customer email flow (password reset, notifications) ever writes to it."""
-    from cms.support import support_username as name
-
-    return name()
 
 
 def max_minutes() -> int:

@@ -30,17 +30,10 @@ from wagtail.users.views.users import EditView as WagtailEditView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from cms import limits
+from cms.support import support_username
 from modules.accounts import services
 
 User = get_user_model()
-
-
-# The platform's support account (cms.support): reserved, so nobody in the portal can create
-# it and take a seat that is not counted.
-def _support_username() -> str:
-    from cms.support import support_username
-
-    return support_username()
 
 
 def holds_role(groups) -> bool:
@@ -54,7 +47,7 @@ class _SeatsMixin:
     def clean(self):
         data = super().clean()  # type: ignore[misc]
         username = data.get(User.USERNAME_FIELD)
-        if username and str(username).lower() == _support_username().lower():
+        if username and str(username).lower() == support_username().lower():
             self.add_error(  # type: ignore[attr-defined]
                 User.USERNAME_FIELD, _("This username is reserved for the platform's support.")
             )
@@ -64,6 +57,12 @@ class _SeatsMixin:
             if refusal is not None:
                 self.add_error("groups", limits.seat_admin_message(refusal))  # type: ignore[attr-defined]
         return data
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)  # type: ignore[misc]
+        if commit:
+            services.staff_flag_sync(user=user)
+        return user
 
     def _takes_a_seat(self, data) -> bool:
         instance = self.instance  # type: ignore[attr-defined]
@@ -76,12 +75,6 @@ class _SeatsMixin:
         # Already an active staff member: their seat is theirs (the form still runs before the
         # instance is updated, so these are the stored values).
         return not (instance.pk and instance.is_active and instance.is_staff)
-
-    def save(self, commit=True):
-        user = super().save(commit=commit)  # type: ignore[misc]
-        if commit:
-            services.staff_flag_sync(user=user)
-        return user
 
 
 class SeatUserCreationForm(_SeatsMixin, UserCreationForm):

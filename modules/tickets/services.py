@@ -711,7 +711,14 @@ def ticket_update(
 
 
 def _assignable(user, ticket: Ticket) -> bool:
-    return bool(user.is_active and can_see_as_agent(user, ticket) and can_add_note(user, ticket))
+    from cms.support import support_username
+
+    return bool(
+        user.is_active
+        and user.get_username() != support_username()
+        and can_see_as_agent(user, ticket)
+        and can_add_note(user, ticket)
+    )
 
 
 def tags_clean(tags: Iterable[str]) -> list[str]:

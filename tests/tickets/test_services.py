@@ -362,10 +362,12 @@ def test_the_platforms_support_account_is_never_offered_as_assignee(people_a):
 
     from cms.support import support_username
 
-    get_user_model().objects.create_user(
+    support = get_user_model().objects.create_user(
         username=support_username(), is_staff=True, is_superuser=True
     )
     ticket = services.ticket_create(requester=people_a["ann"], subject="Refund", description="x")
     usernames = {user.username for user in services.agents_for(ticket)}
     assert support_username() not in usernames
+    # nor assigned by any other way in (the API's PATCH goes through the same check)
+    assert not services._assignable(support, ticket)
     assert "admin@alpha.example" in {user.email for user in services.agents_for(ticket)}
