@@ -131,5 +131,7 @@ def modules_not_in_plan(tenant, keys: Iterable[str]) -> list[str]:
 
 
 def upgrade_url() -> str:
-    """Where an admin goes to upgrade (the billing page of their admin)."""
-    return "/admin/billing/"
+    """Where an admin goes to upgrade (the billing page of their admin, by its route name)."""
+    from django.urls import reverse
+
+    return reverse("billing_overview")

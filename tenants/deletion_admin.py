@@ -132,10 +132,9 @@ def deletion(request):
 def _pays_by_subscription(tenant) -> bool:
     """Whether a Stripe subscription still runs (a deletion request stops its renewal)."""
     from billing.models import Subscription
+    from billing.services import LIVE
 
-    return Subscription.objects.filter(
-        tenant=tenant, status__in=("active", "trialing", "past_due", "unpaid")
-    ).exists()
+    return Subscription.objects.filter(tenant=tenant, status__in=LIVE).exists()
 
 
 @require_POST
