@@ -137,12 +137,28 @@ def test_progress_climbs_through_intermediate_values_to_100(roots, tenant_a, mon
     assert export.step == "Done"
 
 
-def test_progress_is_written_a_few_times_a_second_at_most(roots, tenant_a, monkeypatch):
+def test_progress_is_written_a_few_times_a_second_at_most(monkeypatch):
+    """With a clock the test moves: the first report is written, reports within
+    PROGRESS_EVERY_SECONDS of the last write are not, a forced one always is, and the percent
+    never goes backwards."""
     writes: list[int] = []
-    monkeypatch.setattr(exports, "_save_progress", lambda _id, percent, _step: writes.append(1))
-    build(tenant_a)
-    # ~200 tables go by in well under the interval on this machine: a handful of writes.
-    assert 1 <= len(writes) <= 20
+    monkeypatch.setattr(
+        exports, "_save_progress", lambda _id, percent, _step: writes.append(percent)
+    )
+    clock = [1000.0]
+    monkeypatch.setattr(exports.time, "monotonic", lambda: clock[0])
+    progress = exports._Progress(export_id=0)
+    every = exports.PROGRESS_EVERY_SECONDS
+    progress.report(10, "tables")
+    for step, percent in ((every / 5, 20), (every / 2, 30)):
+        clock[0] = 1000.0 + step
+        progress.report(percent, "tables")
+    assert writes == [10]  # within the interval: nothing written
+    clock[0] = 1000.0 + every * 1.2
+    progress.report(25, "tables")  # past the interval: written
+    progress.report(15, "media", force=True)  # forced, but lower than what was shown: kept
+    progress.report(40, "media", force=True)
+    assert writes == [10, 25, 25, 40]
 
 
 def test_a_failing_export_is_marked_failed_and_leaves_no_file(roots, tenant_a, monkeypatch):
